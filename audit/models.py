@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an AuditEvent."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def delete(self) -> Any:
+        raise AppendOnlyError("Audit events are append-only and cannot be deleted.")
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit events are append-only and cannot be updated.")
+
+
+class AuditEvent(models.Model):
+    """One control-plane action or denied attempt. Append-only (the database refuses updates)."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success"
+        DENIED = "denied"
+        FAILED = "failed"
+
+    class ActorType(models.TextChoices):
+        API_KEY = "api_key"
+        USER = "user"
+        SYSTEM = "system"
+        ANONYMOUS = "anonymous"
+
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.CharField(max_length=150)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    action = models.CharField(max_length=64, db_index=True)
+    target = models.CharField(max_length=255, blank=True, default="")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    details = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=128, blank=True, default="")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["actor", "timestamp"])]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Audit events are append-only and cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Audit events are append-only and cannot be deleted.")
+
+
+class PredictionLog(models.Model):
+    """One served prediction: inputs, outputs, version and latency; the source of monitoring."""
+
+    request_id = models.CharField(max_length=128, db_index=True)
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    symbol = models.CharField(max_length=20)
+    exchange = models.CharField(max_length=16, blank=True, default="")
+    model_version = models.CharField(max_length=32)
+    prediction = models.CharField(max_length=4)
+    confidence = models.FloatField()
+    probability_up = models.FloatField()
+    expected_return = models.FloatField()
+    latency_ms = models.FloatField()
+    inference_latency_ms = models.FloatField(default=0.0)
+    features = models.JSONField(default=dict)
+    degraded_input = models.BooleanField(default=False)
+    input_data_status = models.CharField(max_length=16, default="fresh")
+    latest_candle_at = models.DateTimeField(null=True, blank=True)
+    batch = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(fields=["symbol", "timestamp"]),
+            models.Index(fields=["model_version", "timestamp"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.symbol} {self.prediction}"

@@ -1,0 +1,309 @@
+/**
+ * Types mirroring the HTTP API in DESIGN.md section 5. Field names are the contract's; fields the
+ * contract leaves open ("...") are typed loosely and read through helpers in lib/metrics.ts.
+ */
+
+export type Signal = "BUY" | "HOLD" | "SELL";
+
+/** The error envelope every failing route returns. */
+export interface ErrorEnvelope {
+  status: "error";
+  error: string;
+  details: unknown;
+  code: number;
+  timestamp: string;
+  request_id: string;
+}
+
+/** `{"status":"success","data":...}` envelope used by /health and /ready. */
+export interface SuccessEnvelope<T> {
+  status: "success";
+  data: T;
+  timestamp: string;
+  request_id: string;
+}
+
+export interface HealthData {
+  status: string;
+  service: string;
+  environment: string;
+}
+
+export interface ReadinessCheck {
+  status: string;
+  [detail: string]: unknown;
+}
+
+export interface ReadyData {
+  status: "ok" | "degraded" | string;
+  checks: Partial<Record<"database" | "storage" | "model" | "market_data", ReadinessCheck>> &
+    Record<string, ReadinessCheck | undefined>;
+}
+
+export interface FeatureRow {
+  timestamp: string;
+  close: number;
+  [feature: string]: number | string | null;
+}
+
+export interface FeaturesResponse {
+  symbol: string;
+  window_used: number;
+  upstream_latest_timestamp: string | null;
+  degraded_input: boolean;
+  features: FeatureRow[];
+}
+
+export interface Prediction {
+  exchange: string | null;
+  symbol: string;
+  prediction: Signal;
+  confidence: number;
+  probability_up: number;
+  probability_down: number;
+  risk_score: number;
+  expected_return: number;
+  forecast_horizon: string;
+  model_version: string;
+  degraded_input: boolean;
+  input_data_status: string;
+  inference_latency_ms: number;
+  timestamp: string;
+  request_id: string;
+  features: Record<string, number | null>;
+  latency_ms: number;
+}
+
+/** A per-item error in a batch: a message or an error envelope without the HTTP wrapper. */
+export type BatchItemError = string | Partial<ErrorEnvelope> | null;
+
+export interface BatchItem {
+  symbol: string;
+  prediction: Signal | null;
+  confidence: number | null;
+  probability_up: number | null;
+  expected_return: number | null;
+  version: string | null;
+  error: BatchItemError;
+}
+
+export interface BatchResponse {
+  items: BatchItem[];
+}
+
+export interface PredictionLogEntry {
+  request_id: string;
+  timestamp: string;
+  symbol: string;
+  model_version: string;
+  prediction: Signal;
+  probability_up: number;
+  expected_return: number;
+  latency_ms: number;
+  features: Record<string, number | null> | null;
+}
+
+export interface RecentPredictionsResponse {
+  entries: PredictionLogEntry[];
+}
+
+/** Metrics of one split (section 3). Baseline figures are nested or prefixed by the backend. */
+export interface MetricSet {
+  rmse?: number | null;
+  mae?: number | null;
+  r2?: number | null;
+  directional_accuracy?: number | null;
+  ic?: number | null;
+  skill?: number | null;
+  [extra: string]: unknown;
+}
+
+export interface ModelSummary {
+  version: string;
+  created_at: string;
+  training_metrics: MetricSet | null;
+  validation_metrics: MetricSet | null;
+  dataset_window: unknown;
+  is_active: boolean;
+  [extra: string]: unknown;
+}
+
+export interface ModelsResponse {
+  available_versions: string[];
+  active_version: string | null;
+  models: ModelSummary[];
+}
+
+export interface ModelDetail extends ModelSummary {
+  metadata?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+  feature_columns?: string[];
+  dataset_summary?: unknown;
+}
+
+export interface Activation {
+  timestamp: string;
+  from_version: string | null;
+  to_version: string;
+  actor: string;
+  reason: string;
+}
+
+export interface ActivationsResponse {
+  activations: Activation[];
+}
+
+export type DriftStatus = "healthy" | "drift_detected" | "insufficient_data" | "no_model";
+
+export interface FeatureDrift {
+  p_value: number | null;
+  psi: number | null;
+  mean_shift: number | null;
+  drift: boolean;
+  samples: number;
+  [extra: string]: unknown;
+}
+
+export interface DriftReport {
+  status: DriftStatus;
+  method: string;
+  threshold: number;
+  drift_share: number | null;
+  details: Record<string, FeatureDrift>;
+  [extra: string]: unknown;
+}
+
+export interface DriftSnapshot {
+  timestamp: string;
+  version: string | null;
+  source: string;
+  status: DriftStatus;
+  drift_share: number | null;
+  [extra: string]: unknown;
+}
+
+export interface DriftHistoryResponse {
+  snapshots: DriftSnapshot[];
+}
+
+export interface TrainingHistoryRun {
+  version: string;
+  timestamp: string;
+  training_metrics: MetricSet | null;
+  validation_metrics: MetricSet | null;
+  dataset_range: unknown;
+}
+
+export interface TrainingHistoryResponse {
+  runs: TrainingHistoryRun[];
+}
+
+export interface FreshnessResponse {
+  upstream_last_seen: string | null;
+  model_last_trained: string | null;
+  last_prediction_time: string | null;
+  status?: string;
+  [extra: string]: unknown;
+}
+
+export interface LatencyPoint {
+  minute: string;
+  count: number;
+  avg_ms: number | null;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+}
+
+export interface LatencyResponse {
+  avg_latency_ms: number | null;
+  recent_calls: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+  series?: LatencyPoint[];
+}
+
+export interface User {
+  username: string;
+  is_operator: boolean;
+  [extra: string]: unknown;
+}
+
+export interface LoginResponse {
+  token: string;
+  user: User;
+}
+
+export interface MeResponse {
+  user: User;
+}
+
+export type TrainingState = "queued" | "running" | "succeeded" | "failed" | string;
+
+export interface TrainingProgress {
+  stage: string | null;
+  percent: number | null;
+}
+
+export interface TrainingRun {
+  run_id: string | number;
+  state: TrainingState;
+  started_at: string | null;
+  completed_at: string | null;
+  latest_version: string | null;
+  error: string | null;
+  progress: TrainingProgress | null;
+}
+
+export interface TrainStartResponse {
+  action: "train";
+  status: "started" | "already_running";
+  training: TrainingRun;
+}
+
+export interface TrainStatusResponse {
+  action: "train_status";
+  training: TrainingRun | null;
+}
+
+export interface TrainOptions {
+  symbols?: string[];
+  lookback?: number;
+  horizon?: number;
+}
+
+export interface ActivateResponse {
+  action: "activate";
+  status: "ok";
+  active_version: string;
+}
+
+export interface RollbackResponse {
+  action: "rollback";
+  status: "ok";
+  active_version: string;
+  previous_version: string | null;
+}
+
+export interface ReloadResponse {
+  action: "reload";
+  status: "ok";
+  [extra: string]: unknown;
+}
+
+export interface AuditEvent {
+  timestamp: string;
+  actor: string;
+  actor_type: string;
+  action: string;
+  target: string;
+  outcome: string;
+  details: unknown;
+  request_id: string;
+}
+
+export interface AuditResponse {
+  events: AuditEvent[];
+}

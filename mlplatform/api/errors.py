@@ -1,0 +1,85 @@
+"""One renderer for every error: the DESIGN envelope, with the right status, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+from mlplatform.api.context import current_request_id
+from mlplatform.errors import AppError
+
+logger = logging.getLogger("mlplatform.errors")
+
+_DRF_CODES: list[tuple[type[drf.APIException], str, int]] = [
+    (drf.ValidationError, "validation_error", 422),
+    (drf.ParseError, "parse_error", 400),
+    (drf.NotAuthenticated, "not_authenticated", 401),
+    (drf.AuthenticationFailed, "authentication_failed", 401),
+    (drf.PermissionDenied, "forbidden", 403),
+    (drf.NotFound, "not_found", 404),
+    (drf.MethodNotAllowed, "method_not_allowed", 405),
+    (drf.NotAcceptable, "not_acceptable", 406),
+    (drf.UnsupportedMediaType, "unsupported_media_type", 415),
+    (drf.Throttled, "throttled", 429),
+]
+
+
+def error_body(code: str, details: Any, status: int) -> dict[str, Any]:
+    return {
+        "status": "error",
+        "error": code,
+        "details": details,
+        "code": status,
+        "timestamp": timezone.now().isoformat(),
+        "request_id": current_request_id(),
+    }
+
+
+def _drf_error(exc: drf.APIException) -> tuple[str, int, Any]:
+    for klass, code, status in _DRF_CODES:
+        if isinstance(exc, klass):
+            return code, status, exc.detail
+    return "error", exc.status_code, exc.detail
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF exception handler: every exception becomes the envelope (500s without internals)."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, AppError):
+        code, status, details = exc.code, exc.http_status, exc.details
+    elif isinstance(exc, Http404):
+        code, status, details = "not_found", 404, "Not found."
+    elif isinstance(exc, DjangoPermissionDenied):
+        code, status, details = "forbidden", 403, "Permission denied."
+    elif isinstance(exc, drf.APIException):
+        code, status, details = _drf_error(exc)
+        if isinstance(exc, drf.Throttled) and exc.wait is not None:
+            headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+        if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+            headers["WWW-Authenticate"] = 'Token realm="api"'
+    else:
+        logger.exception("unhandled error", extra={"view": type(context.get("view")).__name__})
+        code, status, details = "internal_error", 500, "Internal server error."
+    return Response(error_body(code, details, status), status=status, headers=headers)
+
+
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("not_found", f"No route for {request.path}.", 404), status=404)
+
+
+def json_server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(error_body("internal_error", "Internal server error.", 500), status=500)
+
+
+def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("bad_request", "Bad request.", 400), status=400)
+
+
+def json_forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("forbidden", "Permission denied.", 403), status=403)

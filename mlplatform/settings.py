@@ -1,0 +1,333 @@
+"""Settings, read from the environment (DESIGN section 7). One module; no per-env files.
+
+A ``.env`` file in the project root is read when present; real environment variables win.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
+
+#: The example key in .env.example; production refuses to start with it.
+DEFAULT_ADMIN_API_KEY = "change-me-admin-key"
+_DEV_SECRET_KEY = "dev-insecure-secret-key-do-not-use-in-production"
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+# --- Environment -------------------------------------------------------------------------
+ENV = env_choice("ENV", "development", ("development", "staging", "production"))
+APP_ENV = env_str("APP_ENV", ENV)
+IS_PRODUCTION = ENV == "production"
+DEBUG = env_bool("DEBUG", False)
+SERVICE_NAME = "ml-engine-platform"
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+
+SECRET_KEY = env_str("SECRET_KEY") or ("" if IS_PRODUCTION else _DEV_SECRET_KEY)
+ADMIN_API_KEY = env_str("ADMIN_API_KEY", "" if IS_PRODUCTION else DEFAULT_ADMIN_API_KEY)
+
+if IS_PRODUCTION:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("ENV=production: SECRET_KEY is not set; refusing to start.")
+    if not ADMIN_API_KEY or ADMIN_API_KEY == DEFAULT_ADMIN_API_KEY:
+        raise ImproperlyConfigured(
+            "ENV=production: ADMIN_API_KEY is unset or the example default; refusing to start."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("ENV=production: DEBUG is on; refusing to start.")
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "" if IS_PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
+)
+PORT = env_int("PORT", 8000, minimum=1)
+
+# --- Apps --------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "mlplatform.apps.PlatformConfig",
+    "audit",
+    "registry",
+    "predictions",
+    "monitoring",
+]
+
+MIDDLEWARE = [
+    "mlplatform.api.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mlplatform.urls"
+WSGI_APPLICATION = "mlplatform.wsgi.application"
+ASGI_APPLICATION = "mlplatform.asgi.application"
+API_PREFIX = "/" + env_str("API_PREFIX", "/api/v1").strip("/")
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# --- Database ----------------------------------------------------------------------------
+DATA_DIR = BASE_DIR / "var"
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the worker writes; IMMEDIATE avoids upgrade deadlocks.
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True) if _db["NAME"] else None
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -------------------------------------------------------------------------------
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL") or "locmem://"
+_cache_scheme = urlparse(CACHE_URL).scheme
+if _cache_scheme in {"redis", "rediss"}:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "mlp",
+        }
+    }
+elif _cache_scheme == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://... or locmem://, got {CACHE_URL!r}")
+
+# --- Auth, sessions, security ------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+OPERATORS_GROUP = "operators"
+CORS_ALLOW_ORIGINS = env_list(
+    "CORS_ALLOW_ORIGINS", "" if IS_PRODUCTION else "http://localhost:3000,http://127.0.0.1:3000"
+)
+CORS_ALLOW_ALL_ORIGINS = CORS_ALLOW_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else CORS_ALLOW_ORIGINS
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "x-api-key",
+    "x-request-id",
+)
+CORS_EXPOSE_HEADERS = ("x-request-id", "retry-after")
+CSRF_TRUSTED_ORIGINS = [o for o in CORS_ALLOWED_ORIGINS if o.startswith("http")]
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 256 * 1024, minimum=1024)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if IS_PRODUCTION:
+    # Cloud Run terminates TLS and forwards the scheme.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# --- I18N / static -----------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is absent
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed files need collectstatic (the Dockerfile and `make run` do it);
+    # tests and a bare checkout serve straight from the app folders instead.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", IS_PRODUCTION)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+# --- DRF / OpenAPI -----------------------------------------------------------------------
+RATE_LIMIT_REQUESTS = env_int("RATE_LIMIT_REQUESTS", 120, minimum=1)
+RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 60, minimum=1)
+LOGIN_RATE_LIMIT_REQUESTS = env_int("LOGIN_RATE_LIMIT_REQUESTS", 10, minimum=1)
+LOGIN_RATE_LIMIT_WINDOW_SECONDS = env_int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", 60, minimum=1)
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mlplatform.api.auth.ApiKeyAuthentication",
+        "mlplatform.api.auth.BearerTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "EXCEPTION_HANDLER": "mlplatform.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ML Engine Platform API",
+    "DESCRIPTION": "Training, registry, serving and monitoring of market-data models.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["mlplatform.api.schema.only_prefixed_endpoints"],
+}
+
+# --- Background tasks --------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Market data -------------------------------------------------------------------------
+MARKET_DATA_SOURCE = env_str("MARKET_DATA_SOURCE").lower() or None
+if MARKET_DATA_SOURCE not in {None, "http", "csv", "synthetic"}:
+    raise ImproperlyConfigured(
+        f"MARKET_DATA_SOURCE must be http, csv or synthetic, got {MARKET_DATA_SOURCE!r}"
+    )
+MARKET_DATA_BASE_URL = env_str("MARKET_DATA_BASE_URL") or None
+MARKET_DATA_DIR = Path(env_str("MARKET_DATA_DIR") or BASE_DIR / "data" / "demo")
+MARKET_DATA_TIMEOUT_SECONDS = env_float("MARKET_DATA_TIMEOUT_SECONDS", 5.0)
+MARKET_DATA_RETRY_ATTEMPTS = env_int("MARKET_DATA_RETRY_ATTEMPTS", 3, minimum=1)
+MARKET_DATA_CACHE_SECONDS = env_int("MARKET_DATA_CACHE_SECONDS", 60, minimum=0)
+MARKET_DATA_EXCHANGE = env_str("MARKET_DATA_EXCHANGE", "NASDAQ").upper()
+MAX_LOOKBACK = env_int("MAX_LOOKBACK", 100, minimum=1)
+
+# --- Registry and training ---------------------------------------------------------------
+MODEL_REGISTRY_DIR = env_str("MODEL_REGISTRY_DIR") or str(BASE_DIR / "artifacts" / "models")
+TRAIN_SYMBOLS = env_list("TRAIN_SYMBOLS", "AAPL,MSFT,GOOGL,AMZN,NVDA")
+TRAIN_LOOKBACK = env_int("TRAIN_LOOKBACK", 2520, minimum=60)
+TRAIN_HORIZON_DAYS = env_int("TRAIN_HORIZON_DAYS", 5, minimum=1)
+TRAIN_TEST_SIZE = env_float("TRAIN_TEST_SIZE", 0.2)
+TRAIN_CV_FOLDS = env_int("TRAIN_CV_FOLDS", 5, minimum=2)
+TRAIN_RIDGE_ALPHA = env_float("TRAIN_RIDGE_ALPHA", 1.0)
+TRAIN_ACTIVATION_POLICY = env_choice(
+    "TRAIN_ACTIVATION_POLICY", "if_better", ("if_better", "always", "never")
+)
+
+# --- Serving and monitoring --------------------------------------------------------------
+STALE_INPUT_POLICY = env_choice("STALE_INPUT_POLICY", "degrade", ("degrade", "reject"))
+MAX_BATCH_SYMBOLS = env_int("MAX_BATCH_SYMBOLS", 500, minimum=1)
+DRIFT_THRESHOLD = env_float("DRIFT_THRESHOLD", 0.05)
+DRIFT_SHARE = env_float("DRIFT_SHARE", 0.5)
+DRIFT_WINDOW = env_int("DRIFT_WINDOW", 500, minimum=1)
+DRIFT_MIN_SAMPLES = env_int("DRIFT_MIN_SAMPLES", 30, minimum=1)
+LATENCY_WINDOW = env_int("LATENCY_WINDOW", 1000, minimum=1)
+
+# --- Logging -----------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "mlplatform.api.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "mlplatform.api.logging.JsonFormatter"}},
+    "handlers": {
+        "null": {"class": "logging.NullHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # Our exception handler logs failures with the request id; avoid a second copy.
+        "django.request": {"level": "ERROR", "propagate": False, "handlers": ["null"]},
+    },
+}
