@@ -506,8 +506,11 @@ class UpstreamServer:
         }
         if path == "/market-status":
             is_open = now.weekday() < 5
-            return {**base, "market_status": "open" if is_open else "closed",
-                    "timestamp": now.isoformat()}
+            return {
+                **base,
+                "market_status": "open" if is_open else "closed",
+                "timestamp": now.isoformat(),
+            }
         base["symbol"] = symbol
         candles = self.daily_candles(exchange, symbol)
         last = candles[-1]

@@ -247,7 +247,8 @@ class HttpSource:
         degraded = data_source == "cache" or exchange_status == "degraded"
         if degraded:
             notes.append(
-                f"upstream reported data_source={data_source!r}, exchange_status={exchange_status!r}"
+                f"upstream reported data_source={data_source!r}, "
+                f"exchange_status={exchange_status!r}"
             )
         if lookback is not None:
             frame = frame.tail(lookback).reset_index(drop=True)
@@ -430,13 +431,16 @@ class HttpSource:
             error.message,
         )
         frame = cached if lookback is None else cached.tail(lookback)
+        reason = error.code
+        if isinstance(error.details, dict) and error.details.get("upstream_error_code"):
+            reason = f"{reason} (upstream {error.details['upstream_error_code']})"
         return CandleSeries(
             symbol=symbol,
             exchange=exchange,
             candles=frame.reset_index(drop=True),
             source=self.name,
             degraded=True,
-            notes=[f"served from cache after upstream failure: {error.code}: {error.message}"],
+            notes=[f"served from cache after upstream failure: {reason}: {error.message}"],
         )
 
     @staticmethod
