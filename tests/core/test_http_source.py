@@ -548,3 +548,33 @@ def test_quote_and_market_status_return_checked_payloads(
     server.faults.queue("schema_version", path="/quote")
     with pytest.raises(UpstreamSchemaMismatch):
         source.quote("AAPL")
+
+
+def test_one_source_is_safe_to_share_between_threads(
+    server: UpstreamServer, make_source: SourceFactory
+) -> None:
+    source = make_source(pool_maxsize=4)
+    symbols = ["AAPL", "MSFT", "GOOG", "AMZN", "NVDA", "META", "TSLA", "NFLX"]
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(symbols))
+
+    def fetch(symbol: str) -> None:
+        barrier.wait()
+        try:
+            for _ in range(3):
+                results[symbol] = len(source.get_candles(symbol, lookback=7).candles)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fetch, args=(symbol,)) for symbol in symbols]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert results == dict.fromkeys(symbols, 7)
+    assert server.request_count("/historical") == 24
+    assert len({request.client for request in server.requests()}) <= len(symbols)
+    assert source.breaker_state("NASDAQ") == "closed"
