@@ -156,7 +156,13 @@ class CsvSource:
             # Sorted so that, if both aapl.csv and AAPL.csv exist, the choice is stable.
             for entry in sorted(entries, key=lambda item: item.name):
                 stem, dot, extension = entry.name.rpartition(".")
-                if dot and stem and extension.lower() == "csv" and entry.is_file():
+                if (
+                    dot
+                    and stem
+                    and not stem.startswith(".")
+                    and extension.lower() == "csv"
+                    and entry.is_file()
+                ):
                     files.setdefault(stem.upper(), Path(entry.path))
         with self._lock:
             self._listing = (dir_mtime, files)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -64,7 +64,7 @@ def is_business_day(day: date) -> bool:
 
 def last_business_day(on_or_before: date | None = None) -> date:
     """The latest business day on or before ``on_or_before`` (default: today, UTC)."""
-    day = on_or_before or datetime.now(timezone.utc).date()
+    day = on_or_before or datetime.now(UTC).date()
     while not is_business_day(day):
         day -= timedelta(days=1)
     return day
