@@ -245,7 +245,7 @@ class LinearModel:
         return ((arr - self.means) / self.stds) @ self.coefficients + self.intercept
 
     def raw_coefficients(self) -> np.ndarray:
-        """Coefficients on the original feature scale: ``y = x @ raw_coefficients() + raw_intercept()``."""
+        """Coefficients on the original scale: ``x @ raw_coefficients() + raw_intercept()``."""
         return self.coefficients / self.stds
 
     def raw_intercept(self) -> float:
@@ -253,7 +253,7 @@ class LinearModel:
         return float(self.intercept - self.means @ self.raw_coefficients())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form; floats survive ``json`` round trips exactly (``repr`` is shortest-exact)."""
+        """JSON-safe form; floats survive ``json`` round trips exactly (``repr`` is exact)."""
         return {
             "model_type": MODEL_TYPE,
             "feature_names": list(self.feature_names),
