@@ -53,7 +53,8 @@ def regression_metrics(y_true: Any, y_pred: Any) -> dict[str, float | int | None
     sse = float(err @ err)
     centered = t - t.mean()
     sst = float(centered @ centered)
-    r2 = 1.0 - sse / sst if n >= 2 and sst > 0 else None
+    # ptp, not sst > 0: centering equal values can leave rounding residue in sst
+    r2 = 1.0 - sse / sst if n >= 2 and np.ptp(t) > 0 else None
 
     moving = t != 0
     directional = float(np.mean(np.sign(p[moving]) == np.sign(t[moving]))) if moving.any() else None

@@ -46,6 +46,8 @@ def test_undefined_metrics_are_none_not_nan() -> None:
     constant = regression_metrics([0.01, 0.01, 0.01], [0.0, 0.02, 0.01])
     assert constant["r2"] is None and constant["ic"] is None
     assert constant["rmse"] is not None
+    # 0.1 is inexact in binary; centering it must not produce a meaningless r2
+    assert regression_metrics([0.1] * 7, [0.2] * 7)["r2"] is None
     flat_pred = regression_metrics([0.01, -0.02, 0.03], [0.5, 0.5, 0.5])
     assert flat_pred["ic"] is None
     assert flat_pred["r2"] is not None
