@@ -7,6 +7,7 @@ class PlatformConfig(AppConfig):
 
     def ready(self) -> None:
         from mlplatform import process_state, readiness
+        from mlplatform.api import schema  # noqa: F401  (registers OpenAPI extensions)
         from mlplatform.market_data import market_data_source_reset
 
         process_state.register_reset("market_data_source", market_data_source_reset)

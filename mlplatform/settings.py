@@ -14,7 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env", override=False)
+# ENV_FILE points elsewhere (tests, containers); the real environment always wins.
+load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 #: The example key in .env.example; production refuses to start with it.
 DEFAULT_ADMIN_API_KEY = "change-me-admin-key"
@@ -309,6 +310,9 @@ DRIFT_SHARE = env_float("DRIFT_SHARE", 0.5)
 DRIFT_WINDOW = env_int("DRIFT_WINDOW", 500, minimum=1)
 DRIFT_MIN_SAMPLES = env_int("DRIFT_MIN_SAMPLES", 30, minimum=1)
 LATENCY_WINDOW = env_int("LATENCY_WINDOW", 1000, minimum=1)
+#: /monitoring/freshness turns "stale" past these ages (latest candle per symbol; newest model).
+FRESHNESS_MAX_CANDLE_AGE_HOURS = env_float("FRESHNESS_MAX_CANDLE_AGE_HOURS", 96.0)
+FRESHNESS_MAX_MODEL_AGE_DAYS = env_float("FRESHNESS_MAX_MODEL_AGE_DAYS", 30.0)
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {
