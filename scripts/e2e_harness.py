@@ -1,0 +1,118 @@
+"""End-to-end harness: real backend (gunicorn + db_worker, demo data, v1 trained, an operator),
+the production build of the dashboard pointed at it, then `node e2e/run.mjs` in Chromium.
+
+Everything runs on 127.0.0.1 in a temporary folder and is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.servers import free_port, wait_for_http  # noqa: E402
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+OPERATOR = ("e2e-operator", "e2e-password")
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="mlp-e2e-"))
+    backend_port, dashboard_port = free_port(), free_port()
+    backend = f"http://127.0.0.1:{backend_port}"
+    dashboard = f"http://127.0.0.1:{dashboard_port}"
+    env = {
+        **os.environ,
+        "ENV_FILE": str(work / "none.env"),
+        "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+        "MODEL_REGISTRY_DIR": str(work / "models"),
+        "ADMIN_API_KEY": secrets.token_hex(16),
+        "CORS_ALLOW_ORIGINS": dashboard,
+        "RATE_LIMIT_REQUESTS": "100000",
+        "TRAIN_ACTIVATION_POLICY": "always",
+        "NEXT_PUBLIC_BACKEND_URL": backend,
+        "NEXT_TELEMETRY_DISABLED": "1",
+        "E2E_BACKEND_URL": backend,
+        "E2E_DASHBOARD_URL": dashboard,
+        "E2E_OPERATOR_USERNAME": OPERATOR[0],
+        "E2E_OPERATOR_PASSWORD": OPERATOR[1],
+    }
+    env.pop("DATABASE_URL_OVERRIDE", None)
+
+    def manage(*args: str) -> None:
+        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+    print("==> e2e: preparing the backend (migrate, operator, demo model v1)", flush=True)
+    manage("migrate", "--no-input", "-v0")
+    manage("create_operator", OPERATOR[0], "--password", OPERATOR[1])
+    manage("bootstrap_demo")
+
+    print(f"==> e2e: building the dashboard against {backend}", flush=True)
+    frontend = ROOT / "frontend"
+    subprocess.run(["npm", "run", "--silent", "build"], cwd=frontend, env=env, check=True)
+
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        procs.append(
+            subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "gunicorn",
+                    "mlplatform.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{backend_port}",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+        )
+        procs.append(subprocess.Popen([PY, "manage.py", "db_worker"], cwd=ROOT, env=env))
+        procs.append(
+            subprocess.Popen(
+                [
+                    "npm",
+                    "run",
+                    "--silent",
+                    "start",
+                    "--",
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    str(dashboard_port),
+                ],
+                cwd=frontend,
+                env=env,
+                start_new_session=True,
+            )
+        )
+        wait_for_http(backend + "/health", proc=procs[0])
+        wait_for_http(dashboard + "/", timeout=60, proc=procs[2])
+        print("==> e2e: running e2e/run.mjs in Chromium", flush=True)
+        return subprocess.run(["node", "e2e/run.mjs"], cwd=frontend, env=env).returncode
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                if proc is procs[-1]:
+                    os.killpg(proc.pid, 15)
+                else:
+                    proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
