@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -193,14 +192,3 @@ def test_report_rejects_mismatched_input(reference: dict) -> None:
         drift_report(reference, np.zeros((50, 3)), NAMES)
     with pytest.raises(ValidationFailed, match="lacks features"):
         drift_report(reference, np.zeros((50, 1)), ["unknown"])
-
-
-def test_report_is_fast_on_10k_rows(reference: dict) -> None:
-    live = _draw(16, 10_000, shift_in_stds=0.1)
-    drift_report(reference, live, NAMES)  # warm-up
-    best = float("inf")
-    for _ in range(5):
-        started = time.perf_counter()
-        drift_report(reference, live, NAMES)
-        best = min(best, time.perf_counter() - started)
-    assert best < 0.1, f"drift_report took {best * 1000:.1f} ms on 10,000 x 12"
