@@ -77,7 +77,7 @@ def business_days(end_date: date, n_days: int) -> pd.DatetimeIndex:
     days = pd.date_range(end=pd.Timestamp(end_date), periods=span, freq="D")
     month_day = days.month * 100 + days.day
     holiday = np.isin(month_day, [month * 100 + day for month, day in FIXED_HOLIDAYS])
-    keep = (days.weekday < 5) & ~holiday
+    keep = (days.day_of_week < 5) & ~holiday
     chosen = days[keep][-n_days:]
     return chosen.tz_localize("UTC").as_unit("ns")
 
