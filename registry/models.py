@@ -89,6 +89,10 @@ class TrainingRun(models.Model):
     )
     error = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
+    #: Liveness of the worker executing the run: a run whose worker is gone is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_host = models.CharField(max_length=128, blank=True, default="")
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,0 +1,91 @@
+"""Registry reads. Fixed ordering, bounded limits, heavy columns deferred."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from registry.errors import ModelNotFound
+from registry.models import VERSION_PATTERN, Activation, ModelVersion, TrainingRun
+from registry.storage import VERSION_RE
+
+assert VERSION_RE.pattern == VERSION_PATTERN
+
+MAX_ACTIVATIONS = 1000
+
+
+def _reconcile_once() -> None:
+    # A fresh process (new revision, scale from zero) imports versions it finds in storage
+    # before answering its first registry read; later calls return at once.
+    from registry.services import registry_reconcile_once
+
+    registry_reconcile_once()
+
+
+def version_label_check(version: str) -> str:
+    """The label if it looks like ``vN``; else ``ModelNotFound`` (never treated as a path)."""
+    if not isinstance(version, str) or not VERSION_RE.match(version):
+        raise ModelNotFound(
+            f"model version {str(version)[:40]!r} not found (versions look like v1, v2, ...)",
+            details={"version": str(version)[:40]},
+        )
+    return version
+
+
+def model_version_active() -> ModelVersion | None:
+    """The active version (without its drift reference), or None."""
+    return ModelVersion.objects.defer("drift_reference").filter(is_active=True).first()
+
+
+def model_version_active_label() -> str | None:
+    return ModelVersion.objects.filter(is_active=True).values_list("version", flat=True).first()
+
+
+def model_version_get(*, version: str) -> ModelVersion:
+    """One version in full; ``ModelNotFound`` (404 ``model_not_found``) for bad/unknown labels."""
+    version_label_check(version)
+    _reconcile_once()
+    found = ModelVersion.objects.filter(version=version).first()
+    if found is None:
+        raise ModelNotFound(f"model version {version} not found", details={"version": version})
+    return found
+
+
+def model_version_list() -> QuerySet[ModelVersion]:
+    """Every version, newest first, without the (large) drift reference."""
+    _reconcile_once()
+    return ModelVersion.objects.defer("drift_reference").order_by("-number")
+
+
+def activation_list(*, limit: int = 100) -> QuerySet[Activation]:
+    """Activation history, newest first."""
+    limit = max(1, min(int(limit), MAX_ACTIVATIONS))
+    return (
+        Activation.objects.select_related("from_version", "to_version")
+        .only(
+            "timestamp",
+            "actor",
+            "actor_type",
+            "reason",
+            "kind",
+            "from_version__version",
+            "to_version__version",
+        )
+        .order_by("-timestamp", "-id")[:limit]
+    )
+
+
+def training_run_latest() -> TrainingRun | None:
+    return (
+        TrainingRun.objects.select_related("model_version")
+        .defer("model_version__drift_reference")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def training_run_get(*, run_id: str) -> TrainingRun | None:
+    return TrainingRun.objects.select_related("model_version").filter(run_id=run_id).first()
+
+
+def training_run_open() -> TrainingRun | None:
+    return TrainingRun.objects.filter(state__in=TrainingRun.OPEN_STATES).first()
