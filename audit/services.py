@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from audit.models import AuditEvent
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEvent, PredictionLog
 from mlplatform.actors import Actor
 from mlplatform.api.auth import client_ip
 from mlplatform.api.context import current_request_id
+from mlplatform.errors import ValidationFailed
 
 
 def audit_event_record(
@@ -28,3 +33,47 @@ def audit_event_record(
         request_id=current_request_id() or "",
         client_ip=client_ip(request) if request is not None else None,
     )
+
+
+def prediction_log_clear(
+    *, actor: Actor, before: datetime | None = None, request: Any = None
+) -> int:
+    """Delete prediction logs (all, or those strictly older than ``before``); audited.
+
+    The deletion and its ``audit.clear`` AuditEvent commit together or not at all.
+    Returns the number of rows deleted.
+    """
+    with transaction.atomic():
+        logs = PredictionLog.objects.all()
+        if before is not None:
+            logs = logs.filter(timestamp__lt=before)
+        deleted, _ = logs.delete()
+        audit_event_record(
+            actor=actor,
+            action="audit.clear",
+            target="prediction_logs",
+            details={"deleted": deleted, "before": before.isoformat() if before else None},
+            request=request,
+        )
+    return deleted
+
+
+def prediction_log_prune(*, older_than: timedelta, actor: Actor | None = None) -> int:
+    """Retention: delete prediction logs older than ``older_than`` (audited as
+    ``predictions.prune``, by the system actor unless told otherwise). Returns the count."""
+    if older_than <= timedelta(0):
+        raise ValidationFailed("older_than must be a positive duration")
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        deleted, _ = PredictionLog.objects.filter(timestamp__lt=cutoff).delete()
+        audit_event_record(
+            actor=actor or Actor.system(),
+            action="predictions.prune",
+            target="prediction_logs",
+            details={
+                "deleted": deleted,
+                "cutoff": cutoff.isoformat(),
+                "older_than_seconds": older_than.total_seconds(),
+            },
+        )
+    return deleted
