@@ -89,3 +89,8 @@ def training_run_get(*, run_id: str) -> TrainingRun | None:
 
 def training_run_open() -> TrainingRun | None:
     return TrainingRun.objects.filter(state__in=TrainingRun.OPEN_STATES).first()
+
+
+def model_version_latest_label() -> str | None:
+    """The newest registered version's label."""
+    return ModelVersion.objects.order_by("-number").values_list("version", flat=True).first()

@@ -792,13 +792,22 @@ def registry_reconcile_reset() -> None:
     _reconciled.clear()
 
 
-def registry_reload() -> dict[str, Any]:
-    """``POST /admin/reload``: drop every process cache, then reconcile with storage."""
+def registry_reload(*, actor: Actor | None = None, request: Any = None) -> dict[str, Any]:
+    """``POST /admin/reload``: drop every process cache, then reconcile with storage (audited)."""
     from mlplatform.process_state import reset_process_state
 
     reset_process_state()
     report = registry_reconcile()
     _reconciled.set()
+    audit_event_record(
+        actor=actor or Actor.system("registry"),
+        action="registry.reload",
+        target=report["location"],
+        details={
+            key: report[key] for key in ("imported", "skipped", "flagged", "restored", "activated")
+        },
+        request=request,
+    )
     return report
 
 

@@ -1,0 +1,282 @@
+"""Registry HTTP API (DESIGN section 5). Thin: parse, call one service/selector, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mlplatform.api.views import ControlPlaneApi, PublicApi
+from registry import selectors, services
+from registry.models import Activation, ModelVersion, TrainingRun
+from registry.training import SYMBOL_RE
+
+# --- output shapes --------------------------------------------------------------------------
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def model_version_summary(row: ModelVersion) -> dict[str, Any]:
+    """One entry of ``GET /models``."""
+    return {
+        "version": row.version,
+        "created_at": _iso(row.created_at),
+        "is_active": row.is_active,
+        "activated_at": _iso(row.activated_at),
+        "status": row.status,
+        "status_detail": row.status_detail,
+        "source": row.source,
+        "forecast_horizon": f"{row.horizon_days}d",
+        "horizon_days": row.horizon_days,
+        "feature_schema_hash": row.feature_schema_hash,
+        "residual_std": row.residual_std,
+        "training_metrics": row.training_metrics,
+        "validation_metrics": row.validation_metrics,
+        "cv_summary": {
+            key: (row.cv_metrics or {}).get(key)
+            for key in ("n_folds", "mean_rmse", "mean_skill", "mean_ic")
+        },
+        "dataset_window": row.dataset_window,
+    }
+
+
+def _dataset_summary(row: ModelVersion) -> dict[str, Any]:
+    windows = row.dataset_window or {}
+    firsts = [w.get("first_date") for w in windows.values() if w.get("first_date")]
+    lasts = [w.get("last_date") for w in windows.values() if w.get("last_date")]
+    split = (row.config or {}).get("split") or {}
+    return {
+        "symbols": sorted(windows),
+        "n_symbols": len(windows),
+        "rows": sum(int(w.get("rows", 0)) for w in windows.values()),
+        "first_date": min(firsts) if firsts else None,
+        "last_date": max(lasts) if lasts else None,
+        "train": split.get("train"),
+        "validation": split.get("validation"),
+        "embargo_days": split.get("embargo_days"),
+        "skipped_symbols": split.get("skipped_symbols") or {},
+    }
+
+
+def model_version_detail(row: ModelVersion) -> dict[str, Any]:
+    """``GET /models/{version}``: one version in full (the drift reference stays server-side)."""
+    return {
+        **model_version_summary(row),
+        "feature_columns": list(row.feature_names),
+        "cv_metrics": row.cv_metrics,
+        "dataset_summary": _dataset_summary(row),
+        "metadata": {
+            "number": row.number,
+            "artifact_path": row.artifact_path,
+            "artifact_hashes": row.artifact_hashes,
+            "config": row.config,
+            "drift_reference_features": sorted(
+                ((row.drift_reference or {}).get("features") or {}).keys()
+            ),
+        },
+    }
+
+
+def activation_item(activation: Activation) -> dict[str, Any]:
+    return {
+        "timestamp": _iso(activation.timestamp),
+        "from_version": activation.from_version.version if activation.from_version else None,
+        "to_version": activation.to_version.version,
+        "actor": activation.actor,
+        "actor_type": activation.actor_type,
+        "reason": activation.reason,
+        "kind": activation.kind,
+    }
+
+
+def training_run_payload(run: TrainingRun | None) -> dict[str, Any]:
+    """The ``training`` object of ``/admin/train`` and ``/admin/train/status``."""
+    newest = selectors.model_version_latest_label()
+    if run is None:
+        return {
+            "run_id": None,
+            "state": "idle",
+            "started_at": None,
+            "completed_at": None,
+            "latest_version": newest,
+            "error": None,
+            "progress": {"stage": "idle", "percent": 0},
+        }
+    return {
+        "run_id": str(run.run_id),
+        "state": run.state,
+        "requested_by": run.requested_by,
+        "params": run.params,
+        "created_at": _iso(run.created_at),
+        "started_at": _iso(run.started_at),
+        "completed_at": _iso(run.completed_at),
+        "latest_version": run.model_version.version if run.model_version_id else newest,
+        "error": run.error or None,
+        "progress": {
+            "stage": (run.progress or {}).get("stage", run.state),
+            "percent": int((run.progress or {}).get("percent", 0)),
+        },
+    }
+
+
+# --- input shapes ---------------------------------------------------------------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class TrainRequestSerializer(serializers.Serializer):
+    symbols = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, min_length=1, max_length=5000
+    )
+    lookback = serializers.IntegerField(required=False, min_value=60, max_value=100_000)
+    horizon = serializers.IntegerField(required=False, min_value=1, max_value=252)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("symbols"), str):
+            data = {**data, "symbols": [s for s in data["symbols"].split(",") if s.strip()]}
+        return super().to_internal_value(data)
+
+    def validate_symbols(self, value: list[str]) -> list[str]:
+        cleaned = [symbol.strip().upper() for symbol in value]
+        bad = [symbol for symbol in cleaned if not SYMBOL_RE.match(symbol)]
+        if bad:
+            raise serializers.ValidationError(
+                f"invalid symbol(s): {', '.join(bad[:10])}; "
+                "symbols match ^[A-Z][A-Z0-9._-]{0,19}$"
+            )
+        return cleaned
+
+
+def _body(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+class ModelListApi(PublicApi):
+    @extend_schema(summary="Registered model versions with metrics", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        rows = list(selectors.model_version_list())
+        active = next((row.version for row in rows if row.is_active), None)
+        return Response(
+            {
+                "available_versions": [row.version for row in rows],
+                "active_version": active,
+                "models": [model_version_summary(row) for row in rows],
+            }
+        )
+
+
+class ModelDetailApi(PublicApi):
+    @extend_schema(summary="One model version in full", responses={200: dict})
+    def get(self, request: Request, version: str) -> Response:
+        return Response(model_version_detail(selectors.model_version_get(version=version)))
+
+
+class ActivationListApi(PublicApi):
+    @extend_schema(summary="Activation history, newest first", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        try:
+            limit = int(request.query_params.get("limit", 100))
+        except ValueError:
+            limit = 100
+        return Response(
+            {"activations": [activation_item(a) for a in selectors.activation_list(limit=limit)]}
+        )
+
+
+# --- control plane --------------------------------------------------------------------------
+
+
+class ModelActivateApi(ControlPlaneApi):
+    audit_action = "model.activate"
+
+    @extend_schema(summary="Activate a model version", request=ReasonSerializer)
+    def post(self, request: Request, version: str) -> Response:
+        body = ReasonSerializer(data=_body(request))
+        body.is_valid(raise_exception=True)
+        row = services.model_version_activate(
+            version=version,
+            actor=self.actor(request),
+            reason=body.validated_data["reason"],
+            request=request,
+        )
+        return Response({"status": "ok", "active_version": row.version})
+
+
+class AdminActivateApi(ModelActivateApi):
+    @extend_schema(summary="Activate a model version (admin)", request=ReasonSerializer)
+    def post(self, request: Request, version: str) -> Response:
+        response = super().post(request, version)
+        return Response({"action": "activate", **response.data})
+
+
+class AdminRollbackApi(ControlPlaneApi):
+    audit_action = "model.rollback"
+
+    @extend_schema(summary="Re-activate the previously active version", request=ReasonSerializer)
+    def post(self, request: Request) -> Response:
+        body = ReasonSerializer(data=_body(request))
+        body.is_valid(raise_exception=True)
+        row, previous = services.model_version_rollback(
+            actor=self.actor(request), reason=body.validated_data["reason"], request=request
+        )
+        return Response(
+            {
+                "action": "rollback",
+                "status": "ok",
+                "active_version": row.version,
+                "previous_version": previous.version if previous else None,
+            }
+        )
+
+
+class AdminTrainApi(ControlPlaneApi):
+    audit_action = "model.train"
+
+    @extend_schema(summary="Queue a training run", request=TrainRequestSerializer)
+    def post(self, request: Request) -> Response:
+        body = TrainRequestSerializer(data=_body(request))
+        body.is_valid(raise_exception=True)
+        run, started = services.training_run_request(
+            actor=self.actor(request), params=dict(body.validated_data), request=request
+        )
+        run = selectors.training_run_get(run_id=str(run.run_id)) or run
+        return Response(
+            {
+                "action": "train",
+                "status": "started" if started else "already_running",
+                "training": training_run_payload(run),
+            },
+            status=202 if started else 200,
+        )
+
+
+class AdminTrainStatusApi(ControlPlaneApi):
+    audit_action = "model.train_status"
+
+    @extend_schema(summary="The latest training run with progress", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "action": "train_status",
+                "training": training_run_payload(selectors.training_run_latest()),
+            }
+        )
+
+
+class AdminReloadApi(ControlPlaneApi):
+    audit_action = "registry.reload"
+
+    @extend_schema(summary="Drop process caches and reconcile the registry with storage")
+    def post(self, request: Request) -> Response:
+        report = services.registry_reload(actor=self.actor(request), request=request)
+        return Response({"action": "reload", "status": "ok", "reconcile": report})
