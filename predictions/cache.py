@@ -45,13 +45,21 @@ class FeatureRow:
     timestamp: datetime
     close: float
     values: np.ndarray
+    _dict: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        row: dict[str, Any] = {"timestamp": self.timestamp.isoformat(), "close": self.close}
+        for name, value in zip(core_features.FEATURE_NAMES, self.values.tolist(), strict=True):
+            row[name] = value
+        object.__setattr__(self, "_dict", row)
 
     def as_dict(self) -> dict[str, Any]:
-        """``{"timestamp": iso, "close": float, <feature>: float, ...}`` (JSON-ready)."""
-        row: dict[str, Any] = {"timestamp": self.timestamp.isoformat(), "close": self.close}
-        for name, value in zip(core_features.FEATURE_NAMES, self.values, strict=True):
-            row[name] = float(value)
-        return row
+        """``{"timestamp": iso, "close": float, <feature>: float, ...}`` (a fresh copy)."""
+        return dict(self._dict)
+
+    def shared_dict(self) -> dict[str, Any]:
+        """The same mapping without copying; callers must not modify it."""
+        return self._dict
 
 
 @dataclass
@@ -60,17 +68,17 @@ class MarketSnapshot:
 
     series: CandleSeries
     fetched_at: float
+    latest_timestamp: datetime | None = field(init=False)
     _rows: dict[int, FeatureRow] = field(default_factory=dict)
     _risk: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        self.latest_timestamp = self.series.latest_timestamp
+
     @property
     def degraded(self) -> bool:
         return self.series.degraded
-
-    @property
-    def latest_timestamp(self) -> datetime | None:
-        return self.series.latest_timestamp
 
     def cached_row(self, volatility_window: int) -> FeatureRow | None:
         with self._lock:

@@ -448,7 +448,7 @@ def prediction_batch(
                     expected_return=outputs.expected_return,
                     latency_ms=latency_ms,
                     inference_latency_ms=inference_ms,
-                    features=row.as_dict(),
+                    features=row.shared_dict(),
                     degraded_input=degraded,
                     input_data_status=status,
                     latest_candle_at=snapshot.latest_timestamp,
