@@ -88,12 +88,14 @@ def _read_verified(row: ModelVersion, filename: str) -> bytes:
 def _load(row: ModelVersion) -> LoadedModel:
     if row.status == ModelVersion.Status.CORRUPT:
         raise ModelArtifactCorrupt(
-            f"model {row.version} cannot be served: {row.status_detail or 'artifact corrupt'}",
+            f"model {row.version} cannot be served: its artifact is corrupt "
+            f"({row.status_detail or 'SHA-256 mismatch'})",
             details={"version": row.version},
         )
     if row.status == ModelVersion.Status.MISSING:
         raise ModelArtifactMissing(
-            f"model {row.version} cannot be served: {row.status_detail or 'artifact missing'}",
+            f"model {row.version} cannot be served: an artifact is missing "
+            f"({row.status_detail or 'not in storage'})",
             details={"version": row.version},
         )
     model_payload = json.loads(_read_verified(row, MODEL_FILE))
