@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from audit.models import PredictionLog
 from monitoring.models import DriftSnapshot
 from tests.monitoring.conftest import NAMES, model_version_create, prediction_logs_create
 
@@ -71,6 +72,8 @@ def test_unshifted_live_distribution_stays_healthy(api_client, drift_settings) -
 def test_insufficient_data_below_min_samples(api_client, drift_settings) -> None:
     drift_settings.DRIFT_MIN_SAMPLES = 40
     model_version_create()
+    empty = api_client.get(URL).json()
+    assert (empty["status"], empty["samples"]) == ("insufficient_data", 0)
     prediction_logs_create(version="v1", features=_live(seed=5, rows=39, shift=3.0))
 
     body = api_client.get(URL).json()
@@ -234,3 +237,18 @@ def test_drift_history_lists_snapshots_newest_first(api_client, drift_settings) 
     ]
     assert api_client.get("/monitoring/drift/history", {"limit": 0}).status_code == 422
     assert api_client.get("/api/v1/monitoring/drift/history").json()["snapshots"] == everything
+
+
+def test_non_numeric_feature_values_count_as_missing(api_client, drift_settings) -> None:
+    model_version_create()
+    logs = prediction_logs_create(version="v1", features=_live(seed=15, rows=40))
+    broken = PredictionLog.objects.filter(pk__in=[log.pk for log in logs[:15]])
+    for log in broken:
+        log.features = {**log.features, NAMES[3]: "n/a", NAMES[4]: True}
+    PredictionLog.objects.bulk_update(broken, ["features"])
+
+    body = api_client.get(URL).json()
+
+    assert body["samples"] == 25
+    assert body["status"] == "insufficient_data"
+    assert body["rows_ignored"] == 15
