@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,7 +47,11 @@ class AuditListApi(ControlPlaneApi):
     @extend_schema(
         summary="List audit events (newest first)",
         parameters=[FilterSerializer],
-        responses={200: dict},
+        responses={
+            200: inline_serializer(
+                "AuditEventList", fields={"events": AuditEventOutputSerializer(many=True)}
+            )
+        },
     )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,7 +33,9 @@ class DriftApi(PublicApi):
         )
         version = serializers.CharField(**VERSION_FIELD_KWARGS)
 
-    @extend_schema(summary="Feature drift report", parameters=[FilterSerializer])
+    @extend_schema(
+        summary="Feature drift report", parameters=[FilterSerializer], responses={200: dict}
+    )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -62,7 +64,15 @@ class DriftHistoryApi(PublicApi):
             default=SNAPSHOT_LIST_DEFAULT_LIMIT,
         )
 
-    @extend_schema(summary="Drift snapshots over time", parameters=[FilterSerializer])
+    @extend_schema(
+        summary="Drift snapshots over time",
+        parameters=[FilterSerializer],
+        responses={
+            200: inline_serializer(
+                "DriftHistory", fields={"snapshots": DriftSnapshotOutputSerializer(many=True)}
+            )
+        },
+    )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -89,7 +99,9 @@ class LatencyApi(PublicApi):
     class FilterSerializer(serializers.Serializer):
         series = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(summary="Serving latency percentiles", parameters=[FilterSerializer])
+    @extend_schema(
+        summary="Serving latency percentiles", parameters=[FilterSerializer], responses={200: dict}
+    )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
