@@ -134,34 +134,35 @@ class BatchOutputSerializer(serializers.Serializer):
     items = BatchItemSerializer(many=True)
 
 
+class PredictBatchInputSerializer(serializers.Serializer):
+    symbols = serializers.ListField(
+        child=serializers.CharField(max_length=64, allow_blank=True),
+        allow_empty=False,
+        help_text="1..MAX_BATCH_SYMBOLS symbols; duplicates are answered once.",
+    )
+    exchange = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=16
+    )
+
+    def validate_symbols(self, value: list[str]) -> list[str]:
+        if len(value) > settings.MAX_BATCH_SYMBOLS:
+            raise serializers.ValidationError(
+                f"at most {settings.MAX_BATCH_SYMBOLS} symbols per request, got {len(value)}"
+            )
+        return value
+
+
 class PredictBatchApi(ThrottledPublicApi):
     """``POST /predict/batch``: one item per unique symbol (first-seen order), per-item errors."""
 
-    class InputSerializer(serializers.Serializer):
-        symbols = serializers.ListField(
-            child=serializers.CharField(max_length=64, allow_blank=True),
-            allow_empty=False,
-            help_text="1..MAX_BATCH_SYMBOLS symbols; duplicates are answered once.",
-        )
-        exchange = serializers.CharField(
-            required=False, allow_blank=True, allow_null=True, max_length=16
-        )
-
-        def validate_symbols(self, value: list[str]) -> list[str]:
-            if len(value) > settings.MAX_BATCH_SYMBOLS:
-                raise serializers.ValidationError(
-                    f"at most {settings.MAX_BATCH_SYMBOLS} symbols per request, got {len(value)}"
-                )
-            return value
-
     @extend_schema(
         summary="Predict many symbols in one vectorized pass",
-        request=InputSerializer,
+        request=PredictBatchInputSerializer,
         responses={200: BatchOutputSerializer, **_errors(400, 404, 422, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         started = time.perf_counter()
-        data = self.InputSerializer(data=request.data)
+        data = PredictBatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = prediction_batch(
             symbols=data.validated_data["symbols"],
