@@ -1,0 +1,218 @@
+"use client";
+
+import { useState } from "react";
+
+import { SignInHint } from "@/components/auth/sign-in-hint";
+import { Badge, statusTone } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { LastUpdated } from "@/components/ui/last-updated";
+import { ErrorState } from "@/components/ui/states";
+import { Widget } from "@/components/ui/widget";
+import { ApiError, clearPredictionLogs, getAudit, toApiError } from "@/lib/api";
+import { REFRESH_MS } from "@/lib/config";
+import { fmtDateTime } from "@/lib/format";
+import type { AuditEvent } from "@/lib/types";
+import { useApi } from "@/lib/use-api";
+import { useSession } from "@/lib/use-session";
+
+const LIMITS = [50, 100, 200, 500];
+
+function detailsText(details: unknown): string {
+  if (details === null || details === undefined || details === "") return "";
+  return typeof details === "string" ? details : JSON.stringify(details);
+}
+
+export function filterEvents(events: AuditEvent[], outcome: string, actor: string): AuditEvent[] {
+  const who = actor.trim().toLowerCase();
+  return events.filter(
+    (e) => (!outcome || e.outcome === outcome) && (!who || e.actor.toLowerCase().includes(who)),
+  );
+}
+
+export function AuditTable({ events }: { events: AuditEvent[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[48rem] text-sm" data-testid="audit-table">
+        <thead>
+          <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
+            <th className="py-1 pr-2 font-medium">Time</th>
+            <th className="py-1 pr-2 font-medium">Actor</th>
+            <th className="py-1 pr-2 font-medium">Action</th>
+            <th className="py-1 pr-2 font-medium">Target</th>
+            <th className="py-1 pr-2 font-medium">Outcome</th>
+            <th className="py-1 pr-2 font-medium">Details</th>
+            <th className="py-1 font-medium">request_id</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e, i) => (
+            <tr key={`${e.timestamp}-${e.request_id}-${i}`} className="border-b border-[var(--border)] align-top last:border-0">
+              <td className="whitespace-nowrap py-1 pr-2 text-xs">{fmtDateTime(e.timestamp)}</td>
+              <td className="py-1 pr-2">
+                {e.actor} <span className="text-xs text-[var(--muted)]">({e.actor_type})</span>
+              </td>
+              <td className="py-1 pr-2 font-mono text-xs">{e.action}</td>
+              <td className="py-1 pr-2 font-mono text-xs">{e.target}</td>
+              <td className="py-1 pr-2">
+                <Badge tone={statusTone(e.outcome)}>{e.outcome}</Badge>
+              </td>
+              <td className="max-w-[20rem] break-words py-1 pr-2 font-mono text-xs text-[var(--muted)]">
+                {detailsText(e.details)}
+              </td>
+              <td className="break-all py-1 font-mono text-xs text-[var(--muted)]">{e.request_id}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ClearLogs({ onCleared }: { onCleared: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function clear() {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await clearPredictionLogs();
+      setMessage(`Deleted ${res.deleted} prediction log rows (recorded in the audit trail).`);
+      setAsking(false);
+      onCleared();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="space-y-2 text-sm">
+      <p className="text-[var(--muted)]">
+        Clears prediction logs only. Audit events are never deletable.
+      </p>
+      {asking ? (
+        <div className="flex flex-wrap gap-2">
+          <button
+            type="button"
+            disabled={busy}
+            onClick={clear}
+            data-testid="clear-logs-confirm"
+            className="rounded bg-[var(--bad)] px-3 py-1.5 font-semibold text-white disabled:opacity-60"
+          >
+            {busy ? "Clearing…" : "Yes, clear prediction logs"}
+          </button>
+          <button type="button" onClick={() => setAsking(false)} className="rounded border border-[var(--border)] px-3 py-1.5">
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          data-testid="clear-logs-button"
+          onClick={() => setAsking(true)}
+          className="rounded border border-[var(--bad)] px-3 py-1.5 font-semibold text-[var(--bad)]"
+        >
+          Clear prediction logs…
+        </button>
+      )}
+      {message ? <p role="status">{message}</p> : null}
+      {error ? <ErrorState error={error} title="Clearing failed" /> : null}
+    </div>
+  );
+}
+
+export function AuditView() {
+  const { isOperator } = useSession();
+  const [limit, setLimit] = useState(100);
+  const [action, setAction] = useState("");
+  const [appliedAction, setAppliedAction] = useState("");
+  const [outcome, setOutcome] = useState("");
+  const [actor, setActor] = useState("");
+  const state = useApi(
+    isOperator ? `audit:${limit}:${appliedAction}` : null,
+    () => getAudit({ limit, action: appliedAction || undefined }),
+    { refreshMs: REFRESH_MS },
+  );
+
+  if (!isOperator) {
+    return (
+      <Card title="Audit trail">
+        <SignInHint action="read the audit trail" />
+      </Card>
+    );
+  }
+
+  const outcomes = [...new Set((state.data?.events ?? []).map((e) => e.outcome))].sort();
+  return (
+    <div className="space-y-4">
+      <Card
+        title="Audit trail"
+        testId="card-audit"
+        aside={<LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} onRefresh={state.refresh} />}
+      >
+        <form
+          className="mb-4 flex flex-wrap items-end gap-3 text-sm"
+          aria-label="Audit filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setAppliedAction(action.trim());
+          }}
+        >
+          <label className="block">
+            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Action (server filter)</span>
+            <input
+              name="action"
+              value={action}
+              onChange={(e) => setAction(e.target.value)}
+              placeholder="model.activate"
+              className="w-48 rounded border border-[var(--border)] px-2 py-1 font-mono"
+            />
+          </label>
+          <label className="block">
+            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Outcome</span>
+            <select value={outcome} onChange={(e) => setOutcome(e.target.value)} className="rounded border border-[var(--border)] px-2 py-1">
+              <option value="">All</option>
+              {outcomes.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="block">
+            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Actor contains</span>
+            <input value={actor} onChange={(e) => setActor(e.target.value)} className="w-36 rounded border border-[var(--border)] px-2 py-1" />
+          </label>
+          <label className="block">
+            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Limit</span>
+            <select value={limit} onChange={(e) => setLimit(Number(e.target.value))} className="rounded border border-[var(--border)] px-2 py-1">
+              {LIMITS.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="rounded bg-[var(--accent)] px-3 py-1.5 font-semibold text-white">
+            Apply
+          </button>
+        </form>
+        <Widget
+          state={state}
+          isEmpty={(d) => !filterEvents(d.events, outcome, actor).length}
+          empty="No audit events match these filters."
+          loadingLines={6}
+        >
+          {(data) => <AuditTable events={filterEvents(data.events, outcome, actor)} />}
+        </Widget>
+      </Card>
+      <Card title="Prediction logs">
+        <ClearLogs onCleared={state.refresh} />
+      </Card>
+    </div>
+  );
+}

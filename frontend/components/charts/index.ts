@@ -1,0 +1,1 @@
+export { BarSeriesChart, LineSeriesChart, type ChartRow, type SeriesSpec } from "./chart";

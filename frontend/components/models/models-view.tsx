@@ -1,0 +1,118 @@
+"use client";
+
+import { useState } from "react";
+
+import { SignInHint } from "@/components/auth/sign-in-hint";
+import { Card } from "@/components/ui/card";
+import { LastUpdated } from "@/components/ui/last-updated";
+import { Widget } from "@/components/ui/widget";
+import { adminActivate, adminRollback, getModels } from "@/lib/api";
+import { useApi } from "@/lib/use-api";
+import { useSession } from "@/lib/use-session";
+
+import { ActivationHistory } from "./activation-history";
+import { CompareVersions } from "./compare-versions";
+import { ReasonConfirm } from "./reason-confirm";
+import { TrainPanel } from "./train-panel";
+import { VersionsTable } from "./versions-table";
+
+export function ModelsView() {
+  const { isOperator } = useSession();
+  const [revision, setRevision] = useState(0);
+  const [activating, setActivating] = useState<string | null>(null);
+  const [rollingBack, setRollingBack] = useState(false);
+  const [flash, setFlash] = useState<string | null>(null);
+  const models = useApi(`models:${revision}`, getModels);
+  const bump = () => setRevision((r) => r + 1);
+
+  function done(message: string) {
+    setActivating(null);
+    setRollingBack(false);
+    setFlash(message);
+    bump();
+  }
+
+  return (
+    <div className="space-y-4">
+      {flash ? (
+        <p role="status" data-testid="flash" className="rounded border border-[var(--good)] bg-[var(--good-bg)] p-2 text-sm">
+          {flash}
+        </p>
+      ) : null}
+
+      <Card
+        title="Versions"
+        testId="card-versions"
+        aside={<LastUpdated at={models.lastUpdated} onRefresh={models.refresh} />}
+      >
+        {activating ? (
+          <div className="mb-3">
+            <ReasonConfirm
+              key={activating}
+              testId="activate-confirm"
+              title={`Activate ${activating}? Every instance serves it within a second.`}
+              confirmLabel={`Confirm activation of ${activating}`}
+              onConfirm={async (reason) => {
+                const res = await adminActivate(activating, reason);
+                return `${res.active_version} is now active.`;
+              }}
+              onCancel={() => setActivating(null)}
+              onDone={done}
+            />
+          </div>
+        ) : null}
+        <Widget state={models} loadingLines={5}>
+          {(data) => <VersionsTable models={data.models} onActivate={(v) => setActivating(v)} />}
+        </Widget>
+      </Card>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card title="Operator controls" testId="card-controls">
+          {isOperator ? (
+            <div className="space-y-5">
+              <section aria-label="Train">
+                <h3 className="mb-2 text-sm font-semibold">Train</h3>
+                <TrainPanel onFinished={bump} />
+              </section>
+              <section aria-label="Roll back">
+                <h3 className="mb-2 text-sm font-semibold">Roll back</h3>
+                {rollingBack ? (
+                  <ReasonConfirm
+                    testId="rollback-confirm"
+                    title="Re-activate the version that was active before the current one?"
+                    confirmLabel="Confirm roll back"
+                    onConfirm={async (reason) => {
+                      const res = await adminRollback(reason);
+                      return `Rolled back: ${res.active_version} is active again (was ${res.previous_version ?? "none"}).`;
+                    }}
+                    onCancel={() => setRollingBack(false)}
+                    onDone={done}
+                  />
+                ) : (
+                  <button
+                    type="button"
+                    data-testid="rollback-button"
+                    onClick={() => setRollingBack(true)}
+                    className="rounded border border-[var(--warn)] px-3 py-2 text-sm font-semibold text-[var(--warn)]"
+                  >
+                    Roll back…
+                  </button>
+                )}
+              </section>
+            </div>
+          ) : (
+            <SignInHint action="train, activate or roll back models" />
+          )}
+        </Card>
+
+        <Card title="Activation history" testId="card-activations">
+          <ActivationHistory revision={revision} />
+        </Card>
+      </div>
+
+      <Card title="Compare versions" testId="card-compare">
+        <Widget state={models}>{(data) => <CompareVersions models={data.models} />}</Widget>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+
+import { BarSeriesChart, type ChartRow } from "@/components/charts";
+import { Badge, statusTone } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/states";
+import { fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
+import type { DriftReport } from "@/lib/types";
+
+/** PSI above this is conventionally a significant shift; the API may send its own. */
+export const DEFAULT_PSI_THRESHOLD = 0.2;
+
+export function psiThreshold(report: DriftReport): number {
+  const own = report.psi_threshold;
+  return isNum(own) ? own : DEFAULT_PSI_THRESHOLD;
+}
+
+const color = (drift: unknown) => (drift ? "var(--bad)" : "var(--good)");
+
+/** Per-feature drift: p-value and PSI bars against their thresholds, and the numbers in a table. */
+export function DriftBars({ report }: { report: DriftReport }) {
+  const features = Object.entries(report.details ?? {});
+  const psiLimit = psiThreshold(report);
+  const header = (
+    <div className="flex flex-wrap items-center gap-3 text-sm">
+      <Badge tone={statusTone(report.status)} testId="drift-status">
+        {humanize(report.status)}
+      </Badge>
+      <span className="text-[var(--muted)]">
+        {report.method} · p-value threshold {fmtNum(report.threshold, 3)} · drift share {fmtPct(report.drift_share)}
+      </span>
+    </div>
+  );
+  if (!features.length) {
+    return (
+      <div className="space-y-3">
+        {header}
+        <EmptyState>
+          {report.status === "no_model"
+            ? "No active model, so there is no training reference to compare with."
+            : "Not enough served feature vectors yet to test for drift."}
+        </EmptyState>
+      </div>
+    );
+  }
+  const rows: ChartRow[] = features.map(([name, d]) => ({
+    feature: name,
+    p_value: isNum(d.p_value) ? d.p_value : null,
+    psi: isNum(d.psi) ? d.psi : null,
+    drift: d.drift ? 1 : 0,
+  }));
+  return (
+    <div className="space-y-4">
+      {header}
+      <div className="grid gap-4 xl:grid-cols-2">
+        <div>
+          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">KS p-value (below threshold = drift)</h3>
+          <BarSeriesChart
+            testId="drift-pvalue-chart"
+            data={rows}
+            categoryKey="feature"
+            categoryLabel="Feature"
+            valueKey="p_value"
+            valueLabel="p-value"
+            threshold={{ value: report.threshold, label: `α ${report.threshold}` }}
+            colorFor={(row) => color(row.drift)}
+          />
+        </div>
+        <div>
+          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">PSI (above threshold = shift)</h3>
+          <BarSeriesChart
+            testId="drift-psi-chart"
+            data={rows}
+            categoryKey="feature"
+            categoryLabel="Feature"
+            valueKey="psi"
+            valueLabel="PSI"
+            threshold={{ value: psiLimit, label: `PSI ${psiLimit}` }}
+            colorFor={(row) => (isNum(row.psi) && row.psi > psiLimit ? "var(--bad)" : "var(--good)")}
+          />
+        </div>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full min-w-[32rem] text-sm" data-testid="drift-table">
+          <thead>
+            <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
+              <th className="py-1 pr-2 font-medium">Feature</th>
+              <th className="py-1 pr-2 text-right font-medium">p-value</th>
+              <th className="py-1 pr-2 text-right font-medium">PSI</th>
+              <th className="py-1 pr-2 text-right font-medium">Mean shift</th>
+              <th className="py-1 pr-2 text-right font-medium">Samples</th>
+              <th className="py-1 font-medium">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {features.map(([name, d]) => (
+              <tr key={name} data-testid={`drift-row-${name}`} className="border-b border-[var(--border)] last:border-0">
+                <td className="py-1 pr-2 font-mono text-xs">{name}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.p_value, 4)}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.psi, 4)}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.mean_shift, 3)}</td>
+                <td className="py-1 pr-2 text-right font-mono">{d.samples ?? "—"}</td>
+                <td className="py-1">
+                  <Badge tone={d.drift ? "bad" : "good"}>{d.drift ? "drift" : "ok"}</Badge>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
