@@ -1,0 +1,1 @@
+"""Benchmark entries; each exposes ``run(ctx) -> list[Result]``."""
