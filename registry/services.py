@@ -159,6 +159,7 @@ def model_version_register(
             return row
         except (IntegrityError, OperationalError) as exc:
             # IntegrityError: another process took this number. OperationalError: SQLite busy.
+            logger.info("version allocation lost a race (%s); retrying", type(exc).__name__)
             last_error = exc
             time.sleep(0.01)
     raise AppError(
