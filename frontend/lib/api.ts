@@ -230,8 +230,10 @@ export async function postPredictBatch(body: {
 }
 
 /** GET /predictions/recent */
-export async function getRecentPredictions(limit = 50): Promise<RecentPredictionsResponse> {
-  return get("/predictions/recent", { params: { limit } });
+export async function getRecentPredictions(
+  params: { limit?: number; symbol?: string } = {},
+): Promise<RecentPredictionsResponse> {
+  return get("/predictions/recent", { params: compact(params) });
 }
 
 /** GET /models */
@@ -326,7 +328,9 @@ export async function adminReload(): Promise<ReloadResponse> {
 }
 
 /** GET /admin/audit */
-export async function getAudit(params: { limit?: number; action?: string } = {}): Promise<AuditResponse> {
+export async function getAudit(
+  params: { limit?: number; action?: string; actor?: string; outcome?: string } = {},
+): Promise<AuditResponse> {
   return get("/admin/audit", { params: compact(params) });
 }
 

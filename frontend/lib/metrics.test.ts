@@ -1,4 +1,14 @@
-import { baselineRmse, skill, summarizeWindow } from "./metrics";
+import { baselineRmse, metric, skill, summarizeWindow } from "./metrics";
+
+test("model metrics are read from the registry's nested layout or a flat one", () => {
+  const stored = { model: { rmse: 0.9, ic: 0.2 }, baseline_zero: { rmse: 1.0 }, baseline_mean: { rmse: 1.1 }, skill: 0.1 };
+  expect(metric(stored, "rmse")).toBe(0.9);
+  expect(metric(stored, "ic")).toBe(0.2);
+  expect(metric(stored, "mae")).toBeNull();
+  expect(metric({ rmse: 0.5 }, "rmse")).toBe(0.5);
+  expect(baselineRmse(stored, "zero")).toBe(1.0);
+  expect(baselineRmse(stored, "mean")).toBe(1.1);
+});
 
 test("skill prefers the API's value and otherwise follows 1 - rmse / rmse_zero", () => {
   expect(skill({ skill: 0.12, rmse: 1 })).toBe(0.12);

@@ -6,9 +6,19 @@ import type { MetricSet } from "./types";
  * dataset window layout). They only pick numbers out of what the API returned.
  */
 
+/**
+ * A model metric of one split. The registry stores `{model: {rmse, ...}, baseline_zero: {...},
+ * baseline_mean: {...}, skill}`; a flat `{rmse, ...}` is read too.
+ */
 export function metric(set: MetricSet | null | undefined, name: keyof MetricSet & string): number | null {
-  const value = set?.[name];
-  return isNum(value) ? value : null;
+  const flat = set?.[name];
+  if (isNum(flat)) return flat;
+  const nested = set?.model;
+  if (nested && typeof nested === "object") {
+    const value = (nested as Record<string, unknown>)[name];
+    if (isNum(value)) return value;
+  }
+  return null;
 }
 
 function findBaseline(set: MetricSet | null | undefined, kind: "zero" | "mean"): Record<string, unknown> | null {
@@ -27,12 +37,13 @@ function findBaseline(set: MetricSet | null | undefined, kind: "zero" | "mean"):
 /** RMSE of a baseline ("zero": predict zero, "mean": predict the training mean), or null. */
 export function baselineRmse(set: MetricSet | null | undefined, kind: "zero" | "mean" = "zero"): number | null {
   if (!set) return null;
+  const nested = findBaseline(set, kind);
+  if (nested && isNum(nested.rmse)) return nested.rmse;
   for (const [key, value] of Object.entries(set)) {
     const lower = key.toLowerCase();
     if (lower.includes("rmse") && lower.includes(kind) && isNum(value)) return value;
   }
-  const nested = findBaseline(set, kind);
-  return nested && isNum(nested.rmse) ? nested.rmse : null;
+  return null;
 }
 
 /** Skill vs the zero baseline: the API's `skill`, else 1 - rmse / rmse_zero_baseline. */

@@ -74,8 +74,11 @@ export interface Prediction {
   latency_ms: number;
 }
 
-/** A per-item error in a batch: a message or an error envelope without the HTTP wrapper. */
-export type BatchItemError = string | Partial<ErrorEnvelope> | null;
+/** A per-item error in a batch: `{code, message}` (a string or an envelope are read too). */
+export type BatchItemError =
+  | string
+  | { code?: string; message?: string; error?: string; details?: unknown }
+  | null;
 
 export interface BatchItem {
   symbol: string;
@@ -161,6 +164,7 @@ export interface FeatureDrift {
   mean_shift: number | null;
   drift: boolean;
   samples: number;
+  psi_band?: "stable" | "moderate" | "significant" | null;
   [extra: string]: unknown;
 }
 
@@ -170,6 +174,9 @@ export interface DriftReport {
   threshold: number;
   drift_share: number | null;
   details: Record<string, FeatureDrift>;
+  drifted_features?: string[];
+  reason?: string | null;
+  hint?: string;
   [extra: string]: unknown;
 }
 
@@ -202,7 +209,11 @@ export interface FreshnessResponse {
   upstream_last_seen: string | null;
   model_last_trained: string | null;
   last_prediction_time: string | null;
+  upstream_age_seconds?: number | null;
+  model_age_seconds?: number | null;
+  last_prediction_age_seconds?: number | null;
   status?: string;
+  reasons?: string[];
   [extra: string]: unknown;
 }
 
@@ -240,7 +251,7 @@ export interface MeResponse {
   user: User;
 }
 
-export type TrainingState = "queued" | "running" | "succeeded" | "failed" | string;
+export type TrainingState = "idle" | "queued" | "running" | "succeeded" | "failed" | string;
 
 export interface TrainingProgress {
   stage: string | null;
@@ -248,7 +259,8 @@ export interface TrainingProgress {
 }
 
 export interface TrainingRun {
-  run_id: string | number;
+  /** null (with state "idle") when no run was ever requested. */
+  run_id: string | number | null;
   state: TrainingState;
   started_at: string | null;
   completed_at: string | null;

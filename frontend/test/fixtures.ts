@@ -29,16 +29,30 @@ export function makeModel(version: string, overrides: Partial<ModelSummary> = {}
   return {
     version,
     created_at: `2024-05-0${n}T10:00:00Z`,
-    training_metrics: { rmse: 0.02, mae: 0.015, r2: 0.05, directional_accuracy: 0.55, ic: 0.1 },
+    // The registry's layout: model metrics nested next to both baselines, plus skill.
+    training_metrics: {
+      model: { n: 900, rmse: 0.02, mae: 0.015, r2: 0.05, directional_accuracy: 0.55, ic: 0.1 },
+      baseline_zero: { n: 900, rmse: 0.021 },
+      baseline_mean: { n: 900, rmse: 0.0211 },
+      skill: 0.05,
+    },
     validation_metrics: {
-      rmse: 0.03 - n * 0.001,
-      mae: 0.02,
-      r2: 0.01,
-      directional_accuracy: 0.5 + n / 100,
-      ic: 0.05 * n,
+      model: {
+        n: 200,
+        rmse: 0.03 - n * 0.001,
+        mae: 0.02,
+        r2: 0.01,
+        directional_accuracy: 0.5 + n / 100,
+        ic: 0.05 * n,
+      },
+      baseline_zero: { n: 200, rmse: 0.031 },
+      baseline_mean: { n: 200, rmse: 0.0312 },
       skill: 0.01 * n,
     },
-    dataset_window: { AAPL: { rows: 100 * n, first: "2020-01-02", last: "2024-04-30" } },
+    dataset_window: {
+      AAPL: { rows: 60 * n, candles: 80 * n, first_date: "2020-01-02", last_date: "2024-04-30" },
+      MSFT: { rows: 40 * n, candles: 60 * n, first_date: "2020-03-02", last_date: "2024-04-29" },
+    },
     is_active: false,
     ...overrides,
   };

@@ -22,11 +22,13 @@ function detailsText(details: unknown): string {
   return typeof details === "string" ? details : JSON.stringify(details);
 }
 
-export function filterEvents(events: AuditEvent[], outcome: string, actor: string): AuditEvent[] {
-  const who = actor.trim().toLowerCase();
-  return events.filter(
-    (e) => (!outcome || e.outcome === outcome) && (!who || e.actor.toLowerCase().includes(who)),
-  );
+export const OUTCOMES = ["success", "denied", "failed"] as const;
+
+export interface AuditFilters {
+  limit: number;
+  action: string;
+  actor: string;
+  outcome: string;
 }
 
 export function AuditTable({ events }: { events: AuditEvent[] }) {
@@ -127,14 +129,17 @@ function ClearLogs({ onCleared }: { onCleared: () => void }) {
 
 export function AuditView() {
   const { isOperator } = useSession();
-  const [limit, setLimit] = useState(100);
-  const [action, setAction] = useState("");
-  const [appliedAction, setAppliedAction] = useState("");
-  const [outcome, setOutcome] = useState("");
-  const [actor, setActor] = useState("");
+  const [draft, setDraft] = useState<AuditFilters>({ limit: 100, action: "", actor: "", outcome: "" });
+  const [applied, setApplied] = useState<AuditFilters>(draft);
   const state = useApi(
-    isOperator ? `audit:${limit}:${appliedAction}` : null,
-    () => getAudit({ limit, action: appliedAction || undefined }),
+    isOperator ? `audit:${JSON.stringify(applied)}` : null,
+    () =>
+      getAudit({
+        limit: applied.limit,
+        action: applied.action || undefined,
+        actor: applied.actor || undefined,
+        outcome: applied.outcome || undefined,
+      }),
     { refreshMs: REFRESH_MS },
   );
 
@@ -146,7 +151,7 @@ export function AuditView() {
     );
   }
 
-  const outcomes = [...new Set((state.data?.events ?? []).map((e) => e.outcome))].sort();
+  const set = (patch: Partial<AuditFilters>) => setDraft((d) => ({ ...d, ...patch }));
   return (
     <div className="space-y-4">
       <Card
@@ -159,24 +164,38 @@ export function AuditView() {
           aria-label="Audit filters"
           onSubmit={(e) => {
             e.preventDefault();
-            setAppliedAction(action.trim());
+            setApplied({ ...draft, action: draft.action.trim(), actor: draft.actor.trim() });
           }}
         >
           <label className="block">
-            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Action (server filter)</span>
+            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Action</span>
             <input
               name="action"
-              value={action}
-              onChange={(e) => setAction(e.target.value)}
+              value={draft.action}
+              onChange={(e) => set({ action: e.target.value })}
               placeholder="model.activate"
-              className="w-48 rounded border border-[var(--border)] px-2 py-1 font-mono"
+              className="w-44 rounded border border-[var(--border)] px-2 py-1 font-mono"
+            />
+          </label>
+          <label className="block">
+            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Actor</span>
+            <input
+              name="actor"
+              value={draft.actor}
+              onChange={(e) => set({ actor: e.target.value })}
+              className="w-36 rounded border border-[var(--border)] px-2 py-1"
             />
           </label>
           <label className="block">
             <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Outcome</span>
-            <select value={outcome} onChange={(e) => setOutcome(e.target.value)} className="rounded border border-[var(--border)] px-2 py-1">
+            <select
+              name="outcome"
+              value={draft.outcome}
+              onChange={(e) => set({ outcome: e.target.value })}
+              className="rounded border border-[var(--border)] px-2 py-1"
+            >
               <option value="">All</option>
-              {outcomes.map((o) => (
+              {OUTCOMES.map((o) => (
                 <option key={o} value={o}>
                   {o}
                 </option>
@@ -184,12 +203,13 @@ export function AuditView() {
             </select>
           </label>
           <label className="block">
-            <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Actor contains</span>
-            <input value={actor} onChange={(e) => setActor(e.target.value)} className="w-36 rounded border border-[var(--border)] px-2 py-1" />
-          </label>
-          <label className="block">
             <span className="mb-1 block text-xs font-medium text-[var(--muted)]">Limit</span>
-            <select value={limit} onChange={(e) => setLimit(Number(e.target.value))} className="rounded border border-[var(--border)] px-2 py-1">
+            <select
+              name="limit"
+              value={draft.limit}
+              onChange={(e) => set({ limit: Number(e.target.value) })}
+              className="rounded border border-[var(--border)] px-2 py-1"
+            >
               {LIMITS.map((l) => (
                 <option key={l} value={l}>
                   {l}
@@ -201,13 +221,8 @@ export function AuditView() {
             Apply
           </button>
         </form>
-        <Widget
-          state={state}
-          isEmpty={(d) => !filterEvents(d.events, outcome, actor).length}
-          empty="No audit events match these filters."
-          loadingLines={6}
-        >
-          {(data) => <AuditTable events={filterEvents(data.events, outcome, actor)} />}
+        <Widget state={state} isEmpty={(d) => !d.events.length} empty="No audit events match these filters." loadingLines={6}>
+          {(data) => <AuditTable events={data.events} />}
         </Widget>
       </Card>
       <Card title="Prediction logs">

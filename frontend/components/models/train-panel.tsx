@@ -142,7 +142,11 @@ export function TrainPanel({ onFinished }: { onFinished: () => void }) {
         {note ? <span className="text-xs text-[var(--muted)]">{note}</span> : null}
       </div>
       {error ? <ErrorState error={error} title="Training request failed" /> : null}
-      {run ? <TrainingRunView run={run} /> : <p className="text-sm text-[var(--muted)]">No training run yet.</p>}
+      {run && run.run_id !== null ? (
+        <TrainingRunView run={run} />
+      ) : (
+        <p className="text-sm text-[var(--muted)]">No training run yet.</p>
+      )}
     </div>
   );
 }

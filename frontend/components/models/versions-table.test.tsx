@@ -21,7 +21,8 @@ test("lists versions newest first with their validation metrics and the active b
   expect(within(v2).getByText("0.0280")).toBeInTheDocument(); // rmse 0.03 - 0.002
   expect(within(v2).getByText("2.0%")).toBeInTheDocument(); // skill 0.02
   expect(within(v2).getByText("52.0%")).toBeInTheDocument(); // directional accuracy
-  expect(within(v2).getByText("200")).toBeInTheDocument(); // rows from dataset_window
+  expect(within(v2).getByText("200")).toBeInTheDocument(); // rows summed over symbols
+  expect(within(v2).getByText("2 symbols")).toBeInTheDocument();
   expect(within(v2).getByText(/2020-01-02/)).toBeInTheDocument();
   expect(screen.getAllByTestId("active-badge")).toHaveLength(1);
 });

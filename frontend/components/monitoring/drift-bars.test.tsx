@@ -26,6 +26,6 @@ test("without per-feature details it explains why instead of drawing empty bars"
 });
 
 test("uses the API's PSI threshold when it sends one", () => {
-  expect(psiThreshold(makeDrift())).toBe(0.2);
+  expect(psiThreshold(makeDrift())).toBe(0.25);
   expect(psiThreshold(makeDrift({ psi_threshold: 0.1 }))).toBe(0.1);
 });

@@ -6,13 +6,16 @@ import { EmptyState } from "@/components/ui/states";
 import { fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
 import type { DriftReport } from "@/lib/types";
 
-/** PSI above this is conventionally a significant shift; the API may send its own. */
-export const DEFAULT_PSI_THRESHOLD = 0.2;
+/** PSI at or above this is a significant shift (the backend's `psi_band` "significant"). */
+export const DEFAULT_PSI_THRESHOLD = 0.25;
 
 export function psiThreshold(report: DriftReport): number {
   const own = report.psi_threshold;
   return isNum(own) ? own : DEFAULT_PSI_THRESHOLD;
 }
+
+/** PSI at or above this is a moderate shift. */
+export const PSI_MODERATE = 0.1;
 
 const color = (drift: unknown) => (drift ? "var(--bad)" : "var(--good)");
 
@@ -38,6 +41,8 @@ export function DriftBars({ report }: { report: DriftReport }) {
           {report.status === "no_model"
             ? "No active model, so there is no training reference to compare with."
             : "Not enough served feature vectors yet to test for drift."}
+          {typeof report.reason === "string" ? ` (${report.reason})` : ""}
+          {typeof report.hint === "string" ? ` Hint: ${report.hint}.` : ""}
         </EmptyState>
       </div>
     );
@@ -75,7 +80,13 @@ export function DriftBars({ report }: { report: DriftReport }) {
             valueKey="psi"
             valueLabel="PSI"
             threshold={{ value: psiLimit, label: `PSI ${psiLimit}` }}
-            colorFor={(row) => (isNum(row.psi) && row.psi > psiLimit ? "var(--bad)" : "var(--good)")}
+            colorFor={(row) =>
+              isNum(row.psi) && row.psi >= psiLimit
+                ? "var(--bad)"
+                : isNum(row.psi) && row.psi >= PSI_MODERATE
+                  ? "var(--warn)"
+                  : "var(--good)"
+            }
           />
         </div>
       </div>
@@ -96,7 +107,12 @@ export function DriftBars({ report }: { report: DriftReport }) {
               <tr key={name} data-testid={`drift-row-${name}`} className="border-b border-[var(--border)] last:border-0">
                 <td className="py-1 pr-2 font-mono text-xs">{name}</td>
                 <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.p_value, 4)}</td>
-                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.psi, 4)}</td>
+                <td className="py-1 pr-2 text-right font-mono">
+                  {fmtNum(d.psi, 4)}
+                  {typeof d.psi_band === "string" ? (
+                    <span className="ml-1 text-xs text-[var(--muted)]">{d.psi_band}</span>
+                  ) : null}
+                </td>
                 <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.mean_shift, 3)}</td>
                 <td className="py-1 pr-2 text-right font-mono">{d.samples ?? "—"}</td>
                 <td className="py-1">

@@ -16,13 +16,16 @@ const STAMPS = [
   ["last_prediction_time", "Last prediction"],
 ] as const;
 
-/** The age reported next to a timestamp field (`<field>_age_seconds` or similar), if any. */
-function ageFor(data: FreshnessResponse, field: string): number | null {
-  const stem = field.replace(/_(time|seen|trained)$/, "");
-  for (const [key, value] of Object.entries(data)) {
-    if (isNum(value) && key.includes("age") && (key.startsWith(field) || key.startsWith(stem))) return value;
-  }
-  return null;
+const AGES: Record<(typeof STAMPS)[number][0], string> = {
+  upstream_last_seen: "upstream_age_seconds",
+  model_last_trained: "model_age_seconds",
+  last_prediction_time: "last_prediction_age_seconds",
+};
+
+/** The age the API reports next to a timestamp field, if any. */
+function ageFor(data: FreshnessResponse, field: (typeof STAMPS)[number][0]): number | null {
+  const value = data[AGES[field]];
+  return isNum(value) ? value : null;
 }
 
 /** Freshness timestamps with their ages and status, as the API reports them. */
@@ -46,6 +49,13 @@ export function FreshnessList({ data }: { data: FreshnessResponse }) {
           );
         })}
       </dl>
+      {Array.isArray(data.reasons) && data.reasons.length ? (
+        <ul className="list-disc pl-5 text-xs text-[var(--warn)]" data-testid="freshness-reasons">
+          {data.reasons.map((r, i) => (
+            <li key={i}>{typeof r === "string" ? r : JSON.stringify(r)}</li>
+          ))}
+        </ul>
+      ) : null}
       {statuses.length ? (
         <div className="flex flex-wrap gap-2">
           {statuses.map(([key, value]) => (

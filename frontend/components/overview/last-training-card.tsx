@@ -22,7 +22,7 @@ export function LastTrainingCard() {
   const { isOperator } = useSession();
   const history = useApi("training-history", getTrainingHistory, { refreshMs: REFRESH_MS });
   const status = useApi(isOperator ? "train-status" : null, getTrainingStatus, { refreshMs: REFRESH_MS });
-  const run = status.data?.training;
+  const run = status.data?.training?.run_id != null ? status.data.training : null;
   return (
     <Card
       title="Last training run"

@@ -14,7 +14,7 @@ test("each batch row shows its prediction or its own error", () => {
           probability_up: null,
           expected_return: null,
           version: null,
-          error: { error: "unknown_symbol", details: "No market data for ZZZZ." },
+          error: { code: "market_data_not_found", message: "No market data for ZZZZ." },
         },
       ]}
     />,
@@ -22,12 +22,13 @@ test("each batch row shows its prediction or its own error", () => {
   expect(screen.getByTestId("batch-summary")).toHaveTextContent("1 succeeded, 1 failed");
   expect(within(screen.getByTestId("batch-row-AAPL")).getByText("HOLD")).toBeInTheDocument();
   expect(within(screen.getByTestId("batch-row-ZZZZ")).getByTestId("batch-row-error")).toHaveTextContent(
-    "No market data for ZZZZ.",
+    "No market data for ZZZZ. (market_data_not_found)",
   );
 });
 
 test("item errors read well whatever their shape", () => {
   expect(itemErrorText("boom")).toBe("boom");
   expect(itemErrorText({ error: "not_found" })).toBe("not_found");
+  expect(itemErrorText({ error: "validation_error", details: { symbol: ["bad"] } })).toBe("symbol: bad");
   expect(itemErrorText(null)).toBe("");
 });

@@ -15,7 +15,10 @@ import { SIGNAL_TONE } from "./prediction-card";
 export function itemErrorText(error: BatchItemError): string {
   if (!error) return "";
   if (typeof error === "string") return error;
-  return formatDetails(error.details) || error.error || "failed";
+  const text = error.message || formatDetails(error.details) || error.error || "";
+  const code = error.code ?? (error.message ? error.error : undefined);
+  if (text && code) return `${text} (${code})`;
+  return text || code || "failed";
 }
 
 export function BatchResults({ items }: { items: BatchItem[] }) {

@@ -11,7 +11,7 @@ import { SIGNAL_TONE } from "./prediction-card";
 
 /** Recent logged predictions, optionally only one symbol's; `revision` forces a reload. */
 export function RecentPredictions({ symbol, revision = "" }: { symbol?: string; revision?: string }) {
-  const state = useApi(`recent:${revision}`, () => getRecentPredictions(200));
+  const state = useApi(`recent:${symbol ?? ""}:${revision}`, () => getRecentPredictions({ limit: 50, symbol }));
   const pick = (entries: PredictionLogEntry[]) => (symbol ? entries.filter((e) => e.symbol === symbol) : entries);
   return (
     <Widget
