@@ -96,7 +96,7 @@ def main() -> int:
             "--access-logfile",
             "-",
         ],
-        "worker": [PY, "manage.py", "db_worker"],
+        "worker": [PY, "manage.py", "worker"],  # db_worker + crash recovery at start
     }
     if dashboard:
         commands["dashboard"] = dashboard
