@@ -72,12 +72,13 @@ def main() -> int:
                     "2",
                     "--threads",
                     "4",
+                    "--no-control-socket",
                 ],
                 cwd=ROOT,
                 env=env,
             )
         )
-        procs.append(subprocess.Popen([PY, "manage.py", "db_worker"], cwd=ROOT, env=env))
+        procs.append(subprocess.Popen([PY, "manage.py", "worker"], cwd=ROOT, env=env))
         procs.append(
             subprocess.Popen(
                 [

@@ -22,7 +22,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_http(url: str, *, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+def wait_for_http(url: str, *, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -65,6 +65,7 @@ def django_server(
             str(workers),
             "--threads",
             "4",
+            "--no-control-socket",  # gunicorn 23+ otherwise shares one socket path per user
         ]
     else:
         cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
