@@ -86,3 +86,10 @@ class InvalidMarketData(MarketDataError):
 
     code = "invalid_market_data"
     http_status = 422
+
+
+class RequestTooLarge(AppError):
+    """The request body is over ``MAX_REQUEST_BODY_BYTES``."""
+
+    code = "request_too_large"
+    http_status = 413

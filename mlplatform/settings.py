@@ -209,6 +209,8 @@ CORS_ALLOW_HEADERS = (
 CORS_EXPOSE_HEADERS = ("x-request-id", "retry-after")
 CSRF_TRUSTED_ORIGINS = [o for o in CORS_ALLOWED_ORIGINS if o.startswith("http")]
 
+#: Proxies in front of us that append to X-Forwarded-For (Cloud Run: 1). 0 = use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if IS_PRODUCTION else 0, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 256 * 1024, minimum=1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -14,12 +14,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.services import audit_event_record
 from mlplatform.actors import Actor
 from mlplatform.api.auth import BearerTokenAuthentication, is_operator
 from mlplatform.api.throttles import LoginRateThrottle
+from mlplatform.api.views import JsonApi
 from mlplatform.errors import AppError
 
 
@@ -98,7 +98,7 @@ _USER = inline_serializer(
 )
 
 
-class LoginApi(APIView):
+class LoginApi(JsonApi):
     authentication_classes: list = []
     permission_classes: list = []
     throttle_classes = [LoginRateThrottle]
@@ -116,7 +116,7 @@ class LoginApi(APIView):
         return Response({"token": token, "user": user_payload(user)})
 
 
-class LogoutApi(APIView):
+class LogoutApi(JsonApi):
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [IsAuthenticated]
 
@@ -129,7 +129,7 @@ class LogoutApi(APIView):
         return Response({"status": "ok"})
 
 
-class MeApi(APIView):
+class MeApi(JsonApi):
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [IsAuthenticated]
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -36,6 +39,8 @@ def api_key_matches(candidate: str) -> bool:
 
 
 class ApiKeyAuthentication(BaseAuthentication):
+    """``X-API-Key: $ADMIN_API_KEY``: the service principal; a present but wrong key is a 401."""
+
     def authenticate(self, request: Request) -> tuple[ServicePrincipal, str] | None:
         candidate = request.headers.get("X-API-Key")
         if candidate is None:
@@ -49,16 +54,42 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class BearerTokenAuthentication(TokenAuthentication):
-    """DRF tokens, accepted as ``Authorization: Token <key>`` or ``Bearer <key>``."""
+    """DRF tokens, accepted as ``Authorization: Token <key>`` or ``Bearer <key>``.
 
-    def authenticate(self, request: Request):  # type: ignore[no-untyped-def]
-        header = request.headers.get("Authorization", "")
-        if header[:7].lower() == "bearer ":
-            request.META["HTTP_AUTHORIZATION"] = "Token " + header[7:]
-        return super().authenticate(request)
+    A failed attempt leaves who it was on the request (``denied_actor``) so the denial's
+    AuditEvent names the person behind a deactivated account's token.
+    """
+
+    keywords = ("token", "bearer")
+
+    def authenticate(self, request: Request) -> tuple[User, Token] | None:
+        parts = request.headers.get("Authorization", "").split()
+        if not parts or parts[0].lower() not in self.keywords:
+            return None
+        key = parts[1] if len(parts) == 2 else ""
+        try:
+            if not key:
+                raise exceptions.AuthenticationFailed(
+                    "Invalid token header: expected 'Token <key>' or 'Bearer <key>'."
+                )
+            return self.authenticate_credentials(key)
+        except exceptions.AuthenticationFailed:
+            request.denied_actor = _token_denied_actor(key)  # type: ignore[attr-defined]
+            raise
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+def _token_denied_actor(key: str) -> Actor:
+    token = Token.objects.select_related("user").filter(key=key).first() if key else None
+    if token is not None:
+        return Actor(name=token.user.get_username(), type="user")
+    return Actor(name="token (invalid)", type="anonymous")
 
 
 def is_operator(user: object) -> bool:
+    """True for the API-key principal, active staff, and active members of ``OPERATORS_GROUP``."""
     if isinstance(user, ServicePrincipal):
         return True
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
@@ -69,6 +100,8 @@ def is_operator(user: object) -> bool:
 
 
 class IsOperator(BasePermission):
+    """Signed in but not an operator -> 403; not signed in -> 401 (DRF's NotAuthenticated)."""
+
     message = "An operator credential is required."
 
     def has_permission(self, request: Request, view: object) -> bool:
@@ -77,6 +110,9 @@ class IsOperator(BasePermission):
 
 def actor_from_request(request: Request) -> Actor:
     """The actor for audit rows; never raises, even for a request that failed authentication."""
+    denied = getattr(request, "denied_actor", None)
+    if isinstance(denied, Actor):
+        return denied
     user = getattr(request, "_user", None)
     if isinstance(user, ServicePrincipal):
         return Actor(name="api-key", type="api_key")
@@ -87,8 +123,26 @@ def actor_from_request(request: Request) -> Actor:
     return Actor(name="anonymous", type="anonymous")
 
 
-def client_ip(request: Request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR")
+def client_ip(request: HttpRequest | Request) -> str | None:
+    """The client address: ``REMOTE_ADDR``, or with ``TRUSTED_PROXY_COUNT`` = n > 0 the n-th
+    ``X-Forwarded-For`` entry from the right (the one our own proxy appended).
+
+    Entries left of that are client-supplied and never trusted: a caller rotating a fake
+    ``X-Forwarded-For`` must not escape the throttles or forge the audited address.
+    Returns None when the chosen value is not an IP address.
+    """
+    candidate = request.META.get("REMOTE_ADDR")
+    hops = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if hops > 0:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if forwarded:
+            candidate = forwarded[-min(hops, len(forwarded))]
+    if not candidate:
+        return None
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from mlplatform.api.context import current_request_id
-from mlplatform.errors import AppError
+from mlplatform.errors import AppError, RequestTooLarge
 
 logger = logging.getLogger("mlplatform.errors")
 
@@ -28,6 +30,10 @@ _DRF_CODES: list[tuple[type[drf.APIException], str, int]] = [
     (drf.UnsupportedMediaType, "unsupported_media_type", 415),
     (drf.Throttled, "throttled", 429),
 ]
+
+
+def body_too_large_message() -> str:
+    return f"Request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
 
 
 def error_body(code: str, details: Any, status: int) -> dict[str, Any]:
@@ -57,12 +63,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         code, status, details = "not_found", 404, "Not found."
     elif isinstance(exc, DjangoPermissionDenied):
         code, status, details = "forbidden", 403, "Permission denied."
+    elif isinstance(exc, RequestDataTooBig):
+        code, status = RequestTooLarge.code, RequestTooLarge.http_status
+        details = body_too_large_message()
     elif isinstance(exc, drf.APIException):
         code, status, details = _drf_error(exc)
         if isinstance(exc, drf.Throttled) and exc.wait is not None:
             headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
         if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
-            headers["WWW-Authenticate"] = 'Token realm="api"'
+            # the view's own challenges (ApiKey, Bearer) when it has authenticators
+            headers["WWW-Authenticate"] = getattr(exc, "auth_header", None) or 'Token realm="api"'
     else:
         logger.exception("unhandled error", extra={"view": type(context.get("view")).__name__})
         code, status, details = "internal_error", 500, "Internal server error."

@@ -1,7 +1,12 @@
-"""Base API views: public routes and control-plane routes (credential + audited denials)."""
+"""Base API views: public routes and control-plane routes (credential + audited denials).
+
+Every base enforces the body policy: over ``MAX_REQUEST_BODY_BYTES`` -> 413, and a non-empty
+body on a write that is not JSON -> 415, whether or not the view reads the body.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,7 +21,9 @@ from mlplatform.api.auth import (
     IsOperator,
     actor_from_request,
 )
+from mlplatform.api.errors import body_too_large_message
 from mlplatform.api.throttles import PublicRateThrottle
+from mlplatform.errors import RequestTooLarge
 
 _DENIALS = (
     exceptions.NotAuthenticated,
@@ -25,7 +32,36 @@ _DENIALS = (
 )
 
 
-class PublicApi(APIView):
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def request_body_check(request: Request) -> None:
+    """Refuse a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413) or a non-JSON write body (415).
+
+    DRF streams the body straight into the parser, bypassing Django's own size check, so the
+    declared length is checked here before anything reads it.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise RequestTooLarge(body_too_large_message())
+    if length and request.method in _WRITE_METHODS:
+        media_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise exceptions.UnsupportedMediaType(media_type or "(none)")
+
+
+class JsonApi(APIView):
+    """The body policy every API view shares (see ``request_body_check``)."""
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)
+        request_body_check(request)
+
+
+class PublicApi(JsonApi):
     """A public route: no credential read, no throttle unless the subclass opts in."""
 
     authentication_classes: list = []
@@ -38,7 +74,7 @@ class ThrottledPublicApi(PublicApi):
     throttle_classes = [PublicRateThrottle]
 
 
-class ControlPlaneApi(APIView):
+class ControlPlaneApi(JsonApi):
     """A control-plane route: API key or operator token; every denial leaves an AuditEvent."""
 
     authentication_classes = [ApiKeyAuthentication, BearerTokenAuthentication]
@@ -48,6 +84,10 @@ class ControlPlaneApi(APIView):
 
     def actor(self, request: Request) -> Actor:
         return actor_from_request(request)
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """Both challenges on a 401, so a client learns either credential is accepted."""
+        return ", ".join(auth.authenticate_header(request) for auth in self.get_authenticators())
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _DENIALS):
