@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -162,7 +163,11 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 class ModelListApi(PublicApi):
-    @extend_schema(summary="Registered model versions with metrics", responses={200: dict})
+    @extend_schema(
+        operation_id="models_list",
+        summary="Registered model versions with metrics",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         rows = list(selectors.model_version_list())
         active = next((row.version for row in rows if row.is_active), None)
@@ -176,13 +181,17 @@ class ModelListApi(PublicApi):
 
 
 class ModelDetailApi(PublicApi):
-    @extend_schema(summary="One model version in full", responses={200: dict})
+    @extend_schema(
+        operation_id="models_detail",
+        summary="One model version in full",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, version: str) -> Response:
         return Response(model_version_detail(selectors.model_version_get(version=version)))
 
 
 class ActivationListApi(PublicApi):
-    @extend_schema(summary="Activation history, newest first", responses={200: dict})
+    @extend_schema(summary="Activation history, newest first", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         try:
             limit = int(request.query_params.get("limit", 100))
@@ -199,7 +208,11 @@ class ActivationListApi(PublicApi):
 class ModelActivateApi(ControlPlaneApi):
     audit_action = "model.activate"
 
-    @extend_schema(summary="Activate a model version", request=ReasonSerializer)
+    @extend_schema(
+        summary="Activate a model version",
+        request=ReasonSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, version: str) -> Response:
         body = ReasonSerializer(data=_body(request))
         body.is_valid(raise_exception=True)
@@ -213,7 +226,11 @@ class ModelActivateApi(ControlPlaneApi):
 
 
 class AdminActivateApi(ModelActivateApi):
-    @extend_schema(summary="Activate a model version (admin)", request=ReasonSerializer)
+    @extend_schema(
+        summary="Activate a model version (admin)",
+        request=ReasonSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, version: str) -> Response:
         response = super().post(request, version)
         return Response({"action": "activate", **response.data})
@@ -222,7 +239,11 @@ class AdminActivateApi(ModelActivateApi):
 class AdminRollbackApi(ControlPlaneApi):
     audit_action = "model.rollback"
 
-    @extend_schema(summary="Re-activate the previously active version", request=ReasonSerializer)
+    @extend_schema(
+        summary="Re-activate the previously active version",
+        request=ReasonSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request) -> Response:
         body = ReasonSerializer(data=_body(request))
         body.is_valid(raise_exception=True)
@@ -242,7 +263,11 @@ class AdminRollbackApi(ControlPlaneApi):
 class AdminTrainApi(ControlPlaneApi):
     audit_action = "model.train"
 
-    @extend_schema(summary="Queue a training run", request=TrainRequestSerializer)
+    @extend_schema(
+        summary="Queue a training run",
+        request=TrainRequestSerializer,
+        responses={202: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request) -> Response:
         body = TrainRequestSerializer(data=_body(request))
         body.is_valid(raise_exception=True)
@@ -263,7 +288,9 @@ class AdminTrainApi(ControlPlaneApi):
 class AdminTrainStatusApi(ControlPlaneApi):
     audit_action = "model.train_status"
 
-    @extend_schema(summary="The latest training run with progress", responses={200: dict})
+    @extend_schema(
+        summary="The latest training run with progress", responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -276,7 +303,11 @@ class AdminTrainStatusApi(ControlPlaneApi):
 class AdminReloadApi(ControlPlaneApi):
     audit_action = "registry.reload"
 
-    @extend_schema(summary="Drop process caches and reconcile the registry with storage")
+    @extend_schema(
+        summary="Drop process caches and reconcile the registry with storage",
+        request=None,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request) -> Response:
         report = services.registry_reload(actor=self.actor(request), request=request)
         return Response({"action": "reload", "status": "ok", "reconcile": report})

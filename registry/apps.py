@@ -13,5 +13,6 @@ class RegistryConfig(AppConfig):
         process_state.register_reset("registry.artifact_store", storage.artifact_store_reset)
         process_state.register_reset("registry.loaded_models", loading.loaded_models_reset)
         process_state.register_reset("registry.reconciled", services.registry_reconcile_reset)
+        process_state.register_reset("registry.storage_probe", checks.check_storage_reset)
         readiness.register_check("storage", checks.check_storage, required=True)
         readiness.register_check("model", checks.check_model, required=False)

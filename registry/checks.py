@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from mlplatform.errors import AppError
 from registry.models import ModelVersion
 from registry.storage import artifact_store
 
+#: A successful write probe is reused this long: /ready is polled often, and on GCS every
+#: probe is three requests. Failures are never cached.
+STORAGE_PROBE_TTL = 10.0
+_last_ok: tuple[float, str, dict[str, Any]] | None = None
+
 
 def check_storage() -> dict[str, Any]:
     """Required: the artifact store answers and accepts a write."""
+    global _last_ok
+    store = artifact_store()
+    now = time.monotonic()
+    if (
+        _last_ok is not None
+        and _last_ok[1] == store.location.url
+        and now - _last_ok[0] < STORAGE_PROBE_TTL
+    ):
+        return {"status": "ok", **_last_ok[2]}
     try:
-        detail = artifact_store().probe()
+        detail = store.probe()
     except AppError as exc:
+        _last_ok = None
         return {"status": "failed", "error": exc.message}
+    _last_ok = (now, store.location.url, detail)
     return {"status": "ok", **detail}
+
+
+def check_storage_reset() -> None:
+    global _last_ok
+    _last_ok = None
 
 
 def check_model() -> dict[str, Any]:
