@@ -1,5 +1,6 @@
 # Production image: gunicorn serving mlplatform.wsgi on $PORT (Cloud Run sets it; default 8080).
-# The training worker runs the same image with: python manage.py db_worker
+# The training worker runs the same image with: python manage.py worker
+# (django-tasks-db's db_worker plus recovery of runs a crashed worker left behind)
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -93,6 +93,7 @@ def main() -> int:
             os.environ.get("WEB_CONCURRENCY", "2"),
             "--threads",
             os.environ.get("GUNICORN_THREADS", "4"),
+            "--no-control-socket",
             "--access-logfile",
             "-",
         ],
