@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                         value=None,
                         unit="",
                         target="-",
-                        met=False,
+                        met=None,
                         skipped=f"ERROR {type(exc).__name__}: {exc}",
                     )
                 )

@@ -76,6 +76,7 @@ class Result:
     ratio_note: str = ""
     notes: list[str] = field(default_factory=list)
     skipped: str = ""
+    margin: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,6 +93,19 @@ def ratio(value: float | None, baseline: float | None) -> float | None:
     if value is None or baseline is None or baseline == 0 or not math.isfinite(baseline):
         return None
     return value / baseline
+
+
+def margin_text(actual: float, limit: float, *, higher_is_better: bool = False) -> str:
+    """How far a measurement is from its limit, e.g. ``"3.8x headroom"`` or ``"27% over"``."""
+    if actual <= 0 or limit <= 0:
+        return ""
+    if higher_is_better:
+        if actual >= limit:
+            return f"{actual / limit:.1f}x headroom"
+        return f"{(1 - actual / limit) * 100:.0f}% short of the minimum ({actual / limit:.2f}x)"
+    if actual <= limit:
+        return f"{limit / actual:.1f}x headroom"
+    return f"{(actual / limit - 1) * 100:.0f}% over the limit ({actual / limit:.2f}x)"
 
 
 def fmt_number(value: float | None, digits: int = 3) -> str:

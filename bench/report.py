@@ -13,9 +13,13 @@ from bench.machine import machine_summary
 HEADERS = ("benchmark", "measured", "spread (min-max)", "target", "baseline", "ratio", "met")
 
 
+def _skip_word(result: Result) -> str:
+    return "error" if result.skipped.startswith("ERROR") else "skipped"
+
+
 def _met(result: Result) -> str:
     if result.skipped:
-        return "skipped"
+        return _skip_word(result)
     if result.met is None:
         return "-"
     return "yes" if result.met else "NO"
@@ -23,7 +27,7 @@ def _met(result: Result) -> str:
 
 def _cells(result: Result) -> tuple[str, ...]:
     if result.skipped:
-        return (result.name, "-", "-", result.target, "-", "-", "skipped")
+        return (result.name, "-", "-", result.target, "-", "-", _skip_word(result))
     value = f"{fmt_number(result.value)} {result.unit}" if result.value is not None else "-"
     baseline = (
         f"{fmt_number(result.baseline)} {result.unit}" if result.baseline is not None else "-"
@@ -80,11 +84,11 @@ def print_report(results: list[Result], total_seconds: float, facts: dict[str, A
     if notes:
         print("\nnotes:")
         print("\n".join(notes))
-    missed = [r.name for r in results if r.met is False]
+    missed = [f"{r.name} ({r.margin})" if r.margin else r.name for r in results if r.met is False]
     print(f"\nmachine: {machine_summary(facts)}")
     print(f"load average at start: {facts.get('load_average')}, at end: {_load_now()}")
     print(f"total bench time: {total_seconds:.0f} s")
-    print("targets missed: " + (", ".join(missed) if missed else "none"), flush=True)
+    print("targets missed: " + ("; ".join(missed) if missed else "none"), flush=True)
 
 
 def write_json(
@@ -108,6 +112,10 @@ def write_json(
     path.write_text(json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n")
 
 
+def _loads(values: list[float] | None) -> str:
+    return " / ".join(f"{v:.1f}" for v in values) if values else "unknown"
+
+
 def write_performance_doc(
     path: Path, results: list[Result], *, facts: dict[str, Any], total_seconds: float
 ) -> None:
@@ -128,7 +136,8 @@ def write_performance_doc(
     text = f"""## Performance
 
 Measured by `make bench` (`python -m bench`) on {facts["date"]}, total run time
-{total_seconds:.0f} s. Machine: {machine_summary(facts)}.
+{total_seconds:.0f} s. Machine: {machine_summary(facts)}; load average at start
+{_loads(facts.get("load_average"))} (the machine is shared with other work).
 Every timing is the median of repeated runs with min-max shown; every baseline was measured
 in the same run; memory is the peak RSS of the training child process.
 The raw numbers and the machine facts are in `bench/results.json`.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.context import Context
-from bench.harness import Result, fmt_number, progress, ratio, time_repeated
+from bench.harness import Result, fmt_number, margin_text, progress, ratio, time_repeated
 
 TARGET_SECONDS = 3.0
 
@@ -35,6 +35,7 @@ def run(ctx: Context) -> list[Result]:
             unit="s",
             target=f"< {TARGET_SECONDS:g} s",
             met=batch.median < TARGET_SECONDS,
+            margin=margin_text(batch.median, TARGET_SECONDS),
             spread=batch.spread(),
             baseline=single.median,
             baseline_label="per-symbol compute_features loop",

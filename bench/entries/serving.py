@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from bench.context import Context
 from bench.entries.training import child_env, train_in_child
-from bench.harness import ROOT, Result, Timing, fmt_number, progress, ratio
+from bench.harness import ROOT, Result, Timing, fmt_number, margin_text, progress, ratio
 from bench.loadgen import LoadResult, run_python, run_wrk, wrk_path
 
 WORKERS = 2
@@ -67,21 +67,28 @@ def _gunicorn(env: dict[str, str], workdir: Path, workers: int) -> Iterator[int]
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
+    log_path = workdir / "gunicorn.log"
+    last = "no answer"
     try:
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
                 raise RuntimeError(
                     f"gunicorn exited {server.returncode}: "
-                    + (workdir / "gunicorn.log").read_text(errors="replace")[-3000:]
+                    + log_path.read_text(errors="replace")[-3000:]
                 )
             try:
-                if _get(port, "/health", timeout=2)[0] == 200:
+                status, body = _get(port, "/health", timeout=2)
+                if status == 200:
                     break
-            except OSError:
-                pass
+                last = f"HTTP {status}: {body[:300]!r}"
+            except OSError as exc:
+                last = repr(exc)
             if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer /health within 60 s")
+                raise RuntimeError(
+                    f"gunicorn did not answer /health with 200 within 60 s (last: {last}); "
+                    "log: " + log_path.read_text(errors="replace")[-3000:]
+                )
             time.sleep(0.2)
         yield port
     finally:
@@ -294,6 +301,7 @@ def _rows(
             unit="ms",
             target=f"<= {P50_FACTOR:g}x /health p50",
             met=p1.p50_ms <= P50_FACTOR * h1.p50_ms and not p1.errors,
+            margin=margin_text(p1.p50_ms, P50_FACTOR * h1.p50_ms),
             spread=latency_spread(p1),
             baseline=h1.p50_ms,
             baseline_label="/health p50 at c=1, same server",
@@ -315,6 +323,7 @@ def _rows(
             unit="req/s",
             target=f">= {THROUGHPUT_SHARE:g}x /health req/s",
             met=p16.rps >= THROUGHPUT_SHARE * h16.rps and not p16.errors,
+            margin=margin_text(p16.rps, THROUGHPUT_SHARE * h16.rps, higher_is_better=True),
             spread=full(p16),
             baseline=h16.rps,
             baseline_label="/health req/s at c=16, same server",
@@ -330,6 +339,7 @@ def _rows(
             unit="ms",
             target=f"< {BATCH_FACTOR:g}x one warm /predict",
             met=batch.median < BATCH_FACTOR * single.median and batch_failed == 0,
+            margin=margin_text(batch.median, BATCH_FACTOR * single.median),
             spread=batch.spread(1000, "ms"),
             baseline=single.median * 1000,
             baseline_label="one warm GET /predict, same keep-alive connection",
