@@ -9,6 +9,7 @@ harness runs where wrk is not installed; it is GIL-bound and only meant for smok
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import subprocess
@@ -57,6 +58,9 @@ class LoadResult:
 
 
 def wrk_path() -> str | None:
+    """wrk's path, or None when absent or when ``BENCH_LOADGEN=python`` forces the fallback."""
+    if os.environ.get("BENCH_LOADGEN", "").lower() == "python":
+        return None
     return shutil.which("wrk")
 
 

@@ -356,7 +356,9 @@ def _rows(
 def run(ctx: Context) -> list[Result]:
     results: list[Result] = []
     if wrk_path() is None:
-        reason = "wrk not installed (apt-get install wrk): using the Python load generator"
+        reason = (
+            "wrk not found (apt-get install wrk) or BENCH_LOADGEN=python: Python load generator"
+        )
         progress(f"serving: {reason}")
     results += _measure(ctx, "sqlite", ctx.workdir / "serve-sqlite", "")
     if ctx.smoke:
