@@ -196,6 +196,7 @@ class _LogInsert:
     def __init__(self) -> None:
         self.fields = [f for f in PredictionLog._meta.concrete_fields if not f.primary_key]
         self._sql: dict[tuple[str, int], str] = {}
+        self._sqlite_lock = threading.Lock()
 
     def _statement(self, vendor: str, rows: int) -> str:
         key = (vendor, rows)
@@ -238,13 +239,22 @@ class _LogInsert:
         chunks = [
             rows[start : start + per_statement] for start in range(0, len(rows), per_statement)
         ]
+        statements = [
+            (
+                self._statement(connection.vendor, len(chunk)),
+                [p for values in chunk for p in self._params(values)],
+            )
+            for chunk in chunks
+        ]
+        # SQLite has one writer at a time and its busy handler waits by sleeping (1, 2, 5, 10 ms
+        # ...); this process's threads queue on a lock instead, which hands over at once.
         with (
-            transaction.atomic() if len(chunks) > 1 else nullcontext(),
+            self._sqlite_lock if connection.vendor == "sqlite" else nullcontext(),
+            transaction.atomic() if len(statements) > 1 else nullcontext(),
             connection.cursor() as cursor,
         ):
-            for chunk in chunks:
-                params = [p for values in chunk for p in self._params(values)]
-                cursor.execute(self._statement(connection.vendor, len(chunk)), params)
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 prediction_logs_insert = _LogInsert()
