@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Safe production values: the service starts and ``check --deploy`` has nothing to say.
+PRODUCTION_ENV = {
+    "ENV": "production",
+    "SECRET_KEY": "prod-test-secret-6c1f0e5b9a7d4e3c8b2a1f0e9d8c7b6a-5f4e3d2c1b0a9f8e",
+    "ADMIN_API_KEY": "prod-test-admin-key-3f9a8b7c6d5e4f3a2b1c",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "CORS_ALLOW_ORIGINS": "https://dashboard.example.com",
+}
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment minus what would leak into a settings check."""
+    drop = ("ENV", "APP_ENV", "ADMIN_API_KEY", "SECRET_KEY", "DEBUG", "CORS_", "ALLOWED_HOSTS")
+    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+
+
+def load_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with this environment and run ``code``
+    (``s`` is django.conf.settings)."""
+    full = {
+        **clean_environ(),
+        "DJANGO_SETTINGS_MODULE": "mlplatform.settings",
+        "ENV_FILE": os.devnull,
+        **env,
+    }
+    script = f"import django; django.setup(); from django.conf import settings as s; {code}"
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=full, capture_output=True, text=True
+    )
 
 
 def token_headers(user: User) -> dict[str, str]:

@@ -120,9 +120,7 @@ def test_control_plane_matrix(
     request_id = f"matrix-{uuid.uuid4().hex}"
     before = set(AuditEvent.objects.values_list("pk", flat=True))
 
-    response = api_client.generic(
-        route.method, route.url, HTTP_X_REQUEST_ID=request_id, **headers
-    )
+    response = api_client.generic(route.method, route.url, HTTP_X_REQUEST_ID=request_id, **headers)
 
     assert response["X-Request-ID"] == request_id
     events = list(AuditEvent.objects.exclude(pk__in=before))
