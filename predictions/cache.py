@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.utils import timezone
 
 from mlplatform.core import features as core_features
 from mlplatform.core.market_data.base import CandleSeries
@@ -68,6 +69,8 @@ class MarketSnapshot:
 
     series: CandleSeries
     fetched_at: float
+    #: When the source was last actually reached for this data (wall clock, UTC).
+    seen_at: datetime | None = None
     latest_timestamp: datetime | None = field(init=False)
     _rows: dict[int, FeatureRow] = field(default_factory=dict)
     _risk: float | None = None
@@ -207,7 +210,11 @@ def market_snapshot_get(*, symbol: str, exchange: str, rows: int) -> MarketSnaps
         if cached is not None:
             return cached
     series = source.get_candles(symbol, exchange=exchange, lookback=rows)
-    snapshot = MarketSnapshot(series=series, fetched_at=time.monotonic())
+    seen_at = timezone.now()
+    if series.degraded:
+        # Served from the source's own fallback cache: the upstream was last reached earlier.
+        seen_at = getattr(source, "last_seen", None) or seen_at
+    snapshot = MarketSnapshot(series=series, fetched_at=time.monotonic(), seen_at=seen_at)
     if ttl > 0:
         _snapshots.put(key, snapshot)
     return snapshot

@@ -278,12 +278,13 @@ def _freshness_upsert(snapshots: Sequence[MarketSnapshot], exchange: str, now: d
     rows = {}
     for key in due:
         symbol, exch, source, degraded, latest = key
+        seen_at = by_key[key].seen_at or now
         rows[(symbol, exch)] = SymbolFreshness(
             symbol=symbol,
             exchange=exch,
             source=source,
             latest_candle_at=latest,
-            last_seen_at=now,
+            last_seen_at=seen_at,
             degraded=degraded,
         )
     try:

@@ -131,11 +131,16 @@ def test_warm_predict_is_one_insert(model, api_client, django_assert_max_num_que
 
 
 def test_freshness_upsert_updates_the_one_row(model, api_client) -> None:
-    from predictions.cache import freshness_pacer
+    from predictions.cache import freshness_pacer, market_snapshot_cache_clear
 
     api_client.get("/predict", {"symbol": "AAPL"})
     first = SymbolFreshness.objects.get(symbol="AAPL")
     freshness_pacer.clear()  # pretend the write interval has passed
+    api_client.get("/predict", {"symbol": "AAPL"})
+    # Served from the TTL cache: the source was not reached again.
+    assert SymbolFreshness.objects.get(symbol="AAPL").last_seen_at == first.last_seen_at
+    freshness_pacer.clear()
+    market_snapshot_cache_clear()
     api_client.get("/predict", {"symbol": "AAPL"})
     assert SymbolFreshness.objects.filter(symbol="AAPL").count() == 1
     assert SymbolFreshness.objects.get(symbol="AAPL").last_seen_at > first.last_seen_at
@@ -286,12 +291,20 @@ def test_upstream_outage_serves_cached_candles_degraded(upstream, settings, api_
     settings.MARKET_DATA_CACHE_SECONDS = 0  # every request asks the upstream
     first = api_client.get("/predict", {"symbol": "AAPL"}).json()
     assert first["input_data_status"] == "fresh", first
+    before_outage = timezone.now()
     upstream.faults.always("503")
     second = api_client.get("/predict", {"symbol": "AAPL"}).json()
     assert (second["input_data_status"], second["degraded_input"]) == ("degraded", True)
     assert second["expected_return"] == first["expected_return"]
     assert second["confidence"] == pytest.approx(0.7 * first["confidence"], abs=1e-12)
     assert PredictionLog.objects.filter(degraded_input=True, input_data_status="degraded").count()
+    from predictions.cache import freshness_pacer
+
+    freshness_pacer.clear()
+    api_client.get("/predict", {"symbol": "AAPL"})
+    row = SymbolFreshness.objects.get(symbol="AAPL")
+    assert row.degraded is True
+    assert row.last_seen_at <= before_outage  # when the upstream last answered, not now
 
 
 def test_unknown_symbol_upstream_is_404(upstream, api_client) -> None:
