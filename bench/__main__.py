@@ -14,7 +14,7 @@ from pathlib import Path
 from bench.context import Context, Sizes
 from bench.harness import BENCH_DIR, ROOT, Result, progress
 from bench.machine import machine_facts
-from bench.report import print_report, write_json, write_performance_doc
+from bench.report import load_json, print_report, write_json, write_performance_doc
 
 ENTRIES: tuple[str, ...] = ("features", "drift", "training", "serving")
 
@@ -34,6 +34,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-docs", action="store_true", help="do not rewrite bench/PERFORMANCE.md"
     )
+    parser.add_argument(
+        "--render",
+        type=Path,
+        default=None,
+        metavar="RESULTS_JSON",
+        help="run nothing: print the table of a results.json and rewrite bench/PERFORMANCE.md",
+    )
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()] or list(ENTRIES)
     unknown = sorted(set(chosen) - set(ENTRIES))
@@ -45,6 +52,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    if args.render is not None:
+        results, facts, total, load_at_end = load_json(args.render)
+        print_report(results, total, facts, load_at_end)
+        write_performance_doc(
+            BENCH_DIR / "PERFORMANCE.md", results, facts=facts, total_seconds=total
+        )
+        return 0
     os.chdir(ROOT)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

@@ -77,7 +77,12 @@ def _load_now() -> list[float] | None:
     return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
 
 
-def print_report(results: list[Result], total_seconds: float, facts: dict[str, Any]) -> None:
+def print_report(
+    results: list[Result],
+    total_seconds: float,
+    facts: dict[str, Any],
+    load_at_end: list[float] | None = None,
+) -> None:
     print()
     print(text_table(results))
     notes = _footnotes(results)
@@ -86,7 +91,9 @@ def print_report(results: list[Result], total_seconds: float, facts: dict[str, A
         print("\n".join(notes))
     missed = [f"{r.name} ({r.margin})" if r.margin else r.name for r in results if r.met is False]
     print(f"\nmachine: {machine_summary(facts)}")
-    print(f"load average at start: {facts.get('load_average')}, at end: {_load_now()}")
+    print(
+        f"load average at start: {facts.get('load_average')}, at end: {load_at_end or _load_now()}"
+    )
     print(f"total bench time: {total_seconds:.0f} s")
     print("targets missed: " + ("; ".join(missed) if missed else "none"), flush=True)
 
@@ -112,6 +119,14 @@ def write_json(
     path.write_text(json.dumps(payload, indent=2, allow_nan=False, default=str) + "\n")
 
 
+def load_json(path: Path) -> tuple[list[Result], dict[str, Any], float, list[float] | None]:
+    """Results, machine facts, total seconds and end load average from a ``results.json``."""
+    payload = json.loads(path.read_text())
+    results = [Result(**row) for row in payload["results"]]
+    total = float(payload["total_seconds"])
+    return results, payload["machine"], total, payload.get("load_average_at_end")
+
+
 def _loads(values: list[float] | None) -> str:
     return " / ".join(f"{v:.1f}" for v in values) if values else "unknown"
 
@@ -124,7 +139,9 @@ def write_performance_doc(
     skipped = [r for r in results if r.skipped]
     if missed:
         verdict = "Targets missed in this run (measured vs target):\n\n" + "\n".join(
-            f"- **{r.name}**: {fmt_number(r.value)} {r.unit} against {r.target}" for r in missed
+            f"- **{r.name}**: {fmt_number(r.value)} {r.unit} against {r.target}"
+            + (f": {r.margin}" if r.margin else "")
+            for r in missed
         )
     else:
         verdict = "Every target was met in this run."
