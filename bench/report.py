@@ -173,6 +173,7 @@ Notes per row:
 make bench         # everything, about {max(1, round(total_seconds / 60))} min on 2 cores
 make bench-smoke   # the harness at tiny sizes (part of `make test`)
 .venv/bin/python -m bench --only features,drift   # a subset: features, drift, training, serving
+.venv/bin/python -m bench --render bench/results.json   # re-print a run, rewrite this file
 ```
 
 The serving entry uses `wrk` (`apt-get install wrk`; without it, or with
