@@ -16,7 +16,10 @@ export function fmtPct(value: unknown, digits = 1): string {
 export function fmtReturn(value: unknown, digits = 2): string {
   if (!isNum(value)) return "—";
   const pct = value * 100;
-  return `${pct >= 0 ? "+" : ""}${pct.toFixed(digits)}%`;
+  const sign = pct > 0 ? "+" : "";
+  // Tiny returns would print as "-0.000%"; show their real size instead.
+  if (pct !== 0 && Math.abs(pct) < 10 ** -digits) return `${sign}${pct.toExponential(1)}%`;
+  return `${sign}${pct.toFixed(digits)}%`;
 }
 
 export function fmtMs(value: unknown): string {

@@ -9,7 +9,7 @@ import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
 import { getDrift, getDriftHistory, getLatency, getTrainingHistory } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
-import { fmtDateTime, fmtMs, fmtTime } from "@/lib/format";
+import { fmtDateTime, fmtMs, fmtTime, humanize, isNum } from "@/lib/format";
 import { metric, skill } from "@/lib/metrics";
 import type { DriftSnapshot, LatencyPoint, TrainingHistoryRun } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
@@ -86,7 +86,15 @@ function DriftHistoryCard() {
   const state = useApi("drift-history", getDriftHistory, { refreshMs: REFRESH_MS });
   return (
     <Card title="Drift history" testId="card-drift-history" aside={<LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} />}>
-      <Widget state={state} isEmpty={(d) => !d.snapshots.length} empty="No drift snapshots recorded yet.">
+      <Widget
+        state={state}
+        isEmpty={(d) => !d.snapshots.some((s) => isNum(s.drift_share))}
+        empty={
+          state.data?.snapshots.length
+            ? `${state.data.snapshots.length} snapshot${state.data.snapshots.length === 1 ? "" : "s"} recorded, none with enough samples for a drift share yet (latest: ${humanize(state.data.snapshots[0]!.status)}).`
+            : "No drift snapshots recorded yet."
+        }
+      >
         {(data) => {
           const { rows, sources } = pivotDriftHistory(data.snapshots);
           return (

@@ -7,8 +7,8 @@ import { getFeatures } from "@/lib/api";
 import { fmtDate, fmtDateTime } from "@/lib/format";
 import { useApi } from "@/lib/use-api";
 
-/** Recent closes from GET /features for the symbol. */
-export function PriceChart({ symbol, exchange, lookback = 120 }: { symbol: string; exchange?: string; lookback?: number }) {
+/** Recent closes from GET /features for the symbol (the API caps `lookback` at 100 rows). */
+export function PriceChart({ symbol, exchange, lookback = 100 }: { symbol: string; exchange?: string; lookback?: number }) {
   const state = useApi(`features:${symbol}:${exchange ?? ""}:${lookback}`, () =>
     getFeatures({ symbol, exchange, lookback }),
   );
