@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import PublicApi
 from monitoring.models import DriftSnapshot
 from monitoring.selectors import (
@@ -34,7 +35,12 @@ class DriftApi(PublicApi):
         version = serializers.CharField(**VERSION_FIELD_KWARGS)
 
     @extend_schema(
-        summary="Feature drift report", parameters=[FilterSerializer], responses={200: dict}
+        summary="Feature drift report",
+        parameters=[FilterSerializer],
+        responses={
+            200: dict,
+            404: OpenApiResponse(ErrorEnvelopeSerializer, description="Unknown `version`."),
+        },
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)

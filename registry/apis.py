@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import ControlPlaneApi, PublicApi
 from registry import selectors, services
 from registry.models import Activation, ModelVersion, TrainingRun
@@ -125,6 +126,14 @@ def training_run_payload(run: TrainingRun | None) -> dict[str, Any]:
     }
 
 
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorEnvelopeSerializer, description=description)
+
+
+_NOT_FOUND = _error("Unknown or malformed version label (`model_not_found`).")
+_NOT_READY = _error("The version's artifacts are missing or corrupt (`model_not_ready`).")
+
+
 # --- input shapes ---------------------------------------------------------------------------
 
 
@@ -184,7 +193,7 @@ class ModelDetailApi(PublicApi):
     @extend_schema(
         operation_id="models_detail",
         summary="One model version in full",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND},
     )
     def get(self, request: Request, version: str) -> Response:
         return Response(model_version_detail(selectors.model_version_get(version=version)))
@@ -211,7 +220,7 @@ class ModelActivateApi(ControlPlaneApi):
     @extend_schema(
         summary="Activate a model version",
         request=ReasonSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND, 409: _NOT_READY},
     )
     def post(self, request: Request, version: str) -> Response:
         body = ReasonSerializer(data=_body(request))
@@ -229,7 +238,7 @@ class AdminActivateApi(ModelActivateApi):
     @extend_schema(
         summary="Activate a model version (admin)",
         request=ReasonSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND, 409: _NOT_READY},
     )
     def post(self, request: Request, version: str) -> Response:
         response = super().post(request, version)
@@ -242,7 +251,13 @@ class AdminRollbackApi(ControlPlaneApi):
     @extend_schema(
         summary="Re-activate the previously active version",
         request=ReasonSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            409: _error(
+                "Nothing active or no previous version (`nothing_to_rollback`), or the previous "
+                "version's artifacts are missing or corrupt (`model_not_ready`)."
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         body = ReasonSerializer(data=_body(request))
@@ -306,7 +321,10 @@ class AdminReloadApi(ControlPlaneApi):
     @extend_schema(
         summary="Drop process caches and reconcile the registry with storage",
         request=None,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            503: _error("The artifact store cannot be read (`artifact_store_unavailable`)."),
+        },
     )
     def post(self, request: Request) -> Response:
         report = services.registry_reload(actor=self.actor(request), request=request)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from audit.services import audit_event_record
 from mlplatform.actors import Actor
 from mlplatform.api.auth import BearerTokenAuthentication, is_operator
+from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.throttles import LoginRateThrottle
 from mlplatform.api.views import JsonApi
 from mlplatform.errors import AppError
@@ -106,7 +107,13 @@ class LoginApi(JsonApi):
     @extend_schema(
         request=LoginInput,
         responses={
-            200: inline_serializer("LoginOutput", {"token": serializers.CharField(), "user": _USER})
+            200: inline_serializer(
+                "LoginOutput", {"token": serializers.CharField(), "user": _USER}
+            ),
+            401: OpenApiResponse(
+                ErrorEnvelopeSerializer,
+                description="Wrong username or password (`invalid_credentials`).",
+            ),
         },
     )
     def post(self, request: Request) -> Response:

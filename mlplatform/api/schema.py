@@ -1,7 +1,11 @@
 """OpenAPI plumbing: document each route once, and describe our authentication schemes."""
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
@@ -28,3 +32,58 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
     code = serializers.IntegerField(help_text="The HTTP status, repeated.")
     timestamp = serializers.DateTimeField()
     request_id = serializers.CharField(allow_null=True)
+
+
+#: What the shared API plumbing itself can answer, whatever the view does.
+_PLUMBING_ERRORS: dict[int, str] = {
+    400: "Malformed JSON body (`parse_error`).",
+    401: "Missing or wrong credential (`not_authenticated`, `authentication_failed`).",
+    403: "Signed in, but not an operator (`forbidden`).",
+    413: "Body larger than `MAX_REQUEST_BODY_BYTES` (`request_too_large`).",
+    415: "A write whose body is not JSON (`unsupported_media_type`).",
+    422: "Invalid parameters or body (`validation_error`).",
+    429: "Rate limited (`throttled`), with `Retry-After`.",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """Documents the error envelope for every status the shared plumbing can answer.
+
+    Views declare their own outcomes (200, 404 ``model_not_found``, 503 ...); the statuses that
+    come from the base classes (credential check, throttle, body policy, serializer validation)
+    are added here from the view's own configuration, so the schema stays true as views change.
+    """
+
+    def _plumbing_statuses(self) -> list[int]:
+        view = self.view
+        statuses = [413]
+        # only where a body is expected: asking a GET view for its serializer makes
+        # drf-spectacular guess one (and warn, which fails `check --deploy`)
+        reads_body = (
+            self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+        )
+        if reads_body:
+            statuses.append(400)
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            statuses.append(415)
+        permissions = [getattr(p, "__name__", "") for p in getattr(view, "permission_classes", [])]
+        if any(name != "AllowAny" for name in permissions):
+            statuses.append(401)
+        if "IsOperator" in permissions:
+            statuses.append(403)
+        if getattr(view, "throttle_classes", None):
+            statuses.append(429)
+        if reads_body or any(p.get("in") == "query" for p in self._get_parameters()):
+            statuses.append(422)
+        return statuses
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for status in self._plumbing_statuses():
+            if str(status) not in responses:
+                responses[str(status)] = self._get_response_for_code(
+                    OpenApiResponse(ErrorEnvelopeSerializer, description=_PLUMBING_ERRORS[status]),
+                    str(status),
+                    direction=direction,
+                )
+        return responses
