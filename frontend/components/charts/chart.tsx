@@ -55,6 +55,7 @@ export function LineSeriesChart({
   referenceY,
   testId,
   dots = true,
+  yDomain,
 }: {
   data: ChartRow[];
   xKey: string;
@@ -66,6 +67,8 @@ export function LineSeriesChart({
   referenceY?: { value: number; label: string; color?: string };
   testId?: string;
   dots?: boolean;
+  /** Fixed y range, e.g. [0, 1] for shares; automatic otherwise. */
+  yDomain?: [number, number];
 }) {
   return (
     <div data-testid={testId} className="chart w-full" style={{ height }}>
@@ -83,7 +86,7 @@ export function LineSeriesChart({
             tick={AXIS_TICK}
             tickFormatter={tickNumber}
             width={64}
-            domain={["auto", "auto"]}
+            domain={yDomain ?? ["auto", "auto"]}
             label={{ value: yLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", fontSize: 11, dy: 40 }}
           />
           <Tooltip
@@ -148,6 +151,8 @@ export function BarSeriesChart({
           <XAxis
             type="number"
             tick={AXIS_TICK}
+            // Keep the threshold on the scale even when every bar is far below it.
+            domain={threshold ? [0, (dataMax: number) => Math.max(dataMax, threshold.value * 1.2)] : [0, "auto"]}
             tickFormatter={tickNumber}
             label={{ value: valueLabel, position: "insideBottom", offset: -14, fill: "var(--muted)", fontSize: 11 }}
           />

@@ -106,6 +106,7 @@ function DriftHistoryCard() {
               series={sources.map((s, i) => ({ key: s, label: s, color: SOURCE_COLORS[i % SOURCE_COLORS.length]! }))}
               xLabel="Snapshot time"
               yLabel="Drift share (0–1)"
+              yDomain={[0, 1]}
             />
           );
         }}
