@@ -314,6 +314,8 @@ DRIFT_SHARE = env_float("DRIFT_SHARE", 0.5)
 DRIFT_WINDOW = env_int("DRIFT_WINDOW", 500, minimum=1)
 DRIFT_MIN_SAMPLES = env_int("DRIFT_MIN_SAMPLES", 30, minimum=1)
 LATENCY_WINDOW = env_int("LATENCY_WINDOW", 1000, minimum=1)
+# PostgreSQL only: wait for the disk flush when committing a prediction log (see README).
+PREDICTION_LOG_SYNCHRONOUS_COMMIT = env_bool("PREDICTION_LOG_SYNCHRONOUS_COMMIT", False)
 #: /monitoring/freshness turns "stale" past these ages (latest candle per symbol; newest model).
 FRESHNESS_MAX_CANDLE_AGE_HOURS = env_float("FRESHNESS_MAX_CANDLE_AGE_HOURS", 96.0)
 FRESHNESS_MAX_MODEL_AGE_DAYS = env_float("FRESHNESS_MAX_MODEL_AGE_DAYS", 30.0)

@@ -253,10 +253,22 @@ class _LogInsert:
         if not rows:
             return
         db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
-        if len(rows) > 1 and db.vendor == "postgresql":
-            # Django compiles multi-row inserts on PostgreSQL to one UNNEST statement, which
-            # beats a VALUES list with thousands of bound parameters (measured 36 vs 44 ms).
-            PredictionLog.objects.bulk_create([PredictionLog(**values) for values in rows])
+        if db.vendor == "postgresql":
+            with transaction.atomic(using=db.alias, savepoint=False):
+                if not settings.PREDICTION_LOG_SYNCHRONOUS_COMMIT:
+                    # The commit still reaches the WAL before the response leaves; it just does
+                    # not wait for the disk flush (~4 ms here). Only a PostgreSQL server crash
+                    # can lose the last few hundred ms of prediction logs; audit and registry
+                    # writes stay synchronous. PREDICTION_LOG_SYNCHRONOUS_COMMIT=true restores it.
+                    with db.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                if len(rows) > 1:
+                    # Django compiles multi-row inserts on PostgreSQL to one UNNEST statement,
+                    # which beats a VALUES list with thousands of parameters (36 vs 44 ms).
+                    PredictionLog.objects.bulk_create([PredictionLog(**values) for values in rows])
+                else:
+                    with db.cursor() as cursor:
+                        cursor.execute(self._statement(db, 1), self._params(rows[0], db))
             return
         # PostgreSQL reports no limit; its wire protocol allows 65535 parameters per statement.
         limit = db.features.max_query_params or 65535
