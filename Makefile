@@ -41,6 +41,9 @@ lint: venv-dev
 	@$(PY) -m ruff format --check .
 
 bench: venv-dev
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+		|| { echo "==> apt-get install wrk (the serving load generator)"; \
+		     apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	@$(PY) -m bench
 
 bench-smoke: venv-dev
