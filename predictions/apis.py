@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,14 @@ from predictions.services import (
 )
 
 SIGNALS = ["BUY", "HOLD", "SELL"]
+#: The documented form of ``symbol`` (the service upper-cases it, then applies SYMBOL_RE).
+SYMBOL_PARAMETER = OpenApiParameter(
+    "symbol",
+    str,
+    required=True,
+    pattern=r"^[A-Za-z][A-Za-z0-9._-]{0,19}$",
+    description="Ticker, any case; upper-cased, then it must match ^[A-Z][A-Z0-9._-]{0,19}$.",
+)
 RECENT_DEFAULT_LIMIT = 50
 FEATURES_DEFAULT_LOOKBACK = 30
 
@@ -97,7 +105,7 @@ class PredictApi(ThrottledPublicApi):
 
     @extend_schema(
         summary="Predict one symbol",
-        parameters=[InputSerializer],
+        parameters=[InputSerializer, SYMBOL_PARAMETER],
         responses={200: PredictionOutputSerializer, **_errors(404, 422, 429, 502, 503)},
     )
     def get(self, request: Request) -> Response:
@@ -251,7 +259,7 @@ class FeaturesApi(ThrottledPublicApi):
 
     @extend_schema(
         summary="Feature rows of one symbol",
-        parameters=[InputSerializer],
+        parameters=[InputSerializer, SYMBOL_PARAMETER],
         responses={200: FeatureWindowOutputSerializer, **_errors(404, 422, 429, 502, 503)},
     )
     def get(self, request: Request) -> Response:
