@@ -1,7 +1,9 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  output: "standalone",
+  // The image (frontend/Dockerfile) ships the self-contained server; `next start` (make run,
+  // the end-to-end harness) needs the regular output.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   poweredByHeader: false,
   reactStrictMode: true,
   // The repo root holds other lockfiles (Python); pin tracing to this folder.
