@@ -55,6 +55,12 @@ class ServiceUnavailable(AppError):
     http_status = 503
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database refused or dropped the connection (restart, failover); retry shortly."""
+
+    code = "database_unavailable"
+
+
 class UnknownSymbol(NotFound):
     code = "unknown_symbol"
 

@@ -8,13 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from mlplatform.api.context import current_request_id
-from mlplatform.errors import AppError, RequestTooLarge
+from mlplatform.errors import AppError, DatabaseUnavailable, RequestTooLarge
 
 logger = logging.getLogger("mlplatform.errors")
 
@@ -66,6 +67,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, RequestDataTooBig):
         code, status = RequestTooLarge.code, RequestTooLarge.http_status
         details = body_too_large_message()
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # a restart or failover of the database: transient, so 503 + Retry-After, not a 500
+        logger.warning("database unavailable: %s", exc)
+        code, status = DatabaseUnavailable.code, DatabaseUnavailable.http_status
+        details = "The database is unavailable; retry shortly."
+        headers["Retry-After"] = "1"
     elif isinstance(exc, drf.APIException):
         code, status, details = _drf_error(exc)
         if isinstance(exc, drf.Throttled) and exc.wait is not None:

@@ -22,6 +22,9 @@ def _envelope(name: str, data: dict[str, serializers.Field]) -> serializers.Seri
 
 
 class HealthApi(PublicApi):
+    #: Liveness never touches the database (so the schema documents no 503 here).
+    database_free = True
+
     @extend_schema(
         summary="Liveness",
         responses={

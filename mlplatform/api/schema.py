@@ -43,6 +43,7 @@ _PLUMBING_ERRORS: dict[int, str] = {
     415: "A write whose body is not JSON (`unsupported_media_type`).",
     422: "Invalid parameters or body (`validation_error`).",
     429: "Rate limited (`throttled`), with `Retry-After`.",
+    503: "The database is unavailable (`database_unavailable`), with `Retry-After`.",
 }
 
 
@@ -75,6 +76,8 @@ class ApiAutoSchema(AutoSchema):
             statuses.append(429)
         if reads_body or any(p.get("in") == "query" for p in self._get_parameters()):
             statuses.append(422)
+        if not getattr(view, "database_free", False):
+            statuses.append(503)
         return statuses
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:

@@ -164,3 +164,24 @@ def test_ready_answers_within_the_probe_timeout_when_storage_hangs(monkeypatch) 
     while client.get("/ready").json()["data"]["checks"]["storage"]["status"] != "ok":
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+@pytest.mark.django_db
+def test_lost_database_connection_is_a_documented_503_not_a_500(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Found by the database-outage scenario: every request during the outage was a 500."""
+    from django.db import OperationalError
+
+    from registry import selectors
+
+    def refused() -> None:
+        raise OperationalError("connection failed: the database system is shutting down")
+
+    monkeypatch.setattr(selectors, "model_version_list", refused)
+    client = Client()
+    response = client.get("/models")
+    assert response.status_code == 503
+    assert response.json()["error"] == "database_unavailable"
+    assert response["Retry-After"] == "1"
+    documented = json.loads(client.get("/api/schema/?format=json").content)["paths"]
+    assert "503" in documented["/api/v1/models"]["get"]["responses"]
+    assert "503" not in documented["/api/v1/health"]["get"]["responses"]
