@@ -42,6 +42,7 @@ SCENARIOS = (
     "upstream",
     "train_kill",
     "web_kill",
+    "db_outage",
     "storage",
     "pg_restart",
 )
@@ -97,10 +98,11 @@ RUNNERS: dict[str, Callable[[Prepared, Path, Budget], Outcome]] = {
     "upstream": _upstream,
     "train_kill": lambda t, w, b: process_faults.training_worker_killed(t, w),
     "web_kill": lambda t, w, b: process_faults.web_worker_killed(t, w, total=b.kill_total),
+    "db_outage": lambda t, w, b: process_faults.database_outage(t, w, total=b.kill_total),
     "storage": lambda t, w, b: process_faults.storage_stopped(t.db.vendor, w),
     "pg_restart": lambda t, w, b: process_faults.postgres_restarted(t, w, total=b.kill_total),
 }
-NEEDS_POSTGRES = {"load", "pg_restart"}
+NEEDS_POSTGRES = {"load", "db_outage", "pg_restart"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -262,14 +262,17 @@ def postgres_restarted(template: Prepared, workdir: Path, *, total: int = 3000) 
             server.url,
             predict_plan(50, symbols=LOAD_SYMBOLS, seed=99),
             concurrency=8,
-            tag="pgr-after",
+            tag="pgrafter",
         )
         summary = summarize(results)
         errors = {s: c for s, c in summary.statuses.items() if s != 200}
         probe_ok = sum(1 for r in probe if r.status == 200 and not r.error)
         ledger = ledger_check(db, results, "pgr")
         corrupt = _corrupt_logs(db)
-        bad_statuses = {s: c for s, c in errors.items() if s not in (503, None)}
+        bad_statuses = {s: c for s, c in errors.items() if s != 503}
+        codes = {code for r in results if r.status == 503 for code in r.error_codes}
+        if codes - {"database_unavailable"}:
+            problems.append(f"503 answers with codes {sorted(codes)}")
         if ready_at is None:
             problems.append("/ready did not return to 200 within 60 s")
         if probe_ok != len(probe):
@@ -289,6 +292,80 @@ def postgres_restarted(template: Prepared, workdir: Path, *, total: int = 3000) 
         data_lost=ledger.violations,
         ok=not problems,
         details=[*problems, f"statuses {summary.status_text()}"],
+    )
+
+
+# --- this database refusing connections (CI-safe stand-in for a restart) ------------------
+
+
+def database_outage(
+    template: Prepared, workdir: Path, *, total: int = 1500, outage: float = 3.0
+) -> Outcome:
+    """Under load, cut every connection to this scratch database and refuse new ones for
+    ``outage`` seconds (other databases on the cluster are untouched), then let them back."""
+    from reliability.harness import _pg_admin, postgres_server_url
+
+    problems: list[str] = []
+    with (
+        clone_platform(template, workdir) as (db, models),
+        Gunicorn(platform_env(db, models), workdir, workers=2) as server,
+    ):
+        if db.vendor != "postgresql":
+            raise RuntimeError("database_outage needs PostgreSQL")
+        thread, results, counter = _load_in_background(server.url, total, 8, "dbo")
+        wait_until(lambda: counter["done"] >= total // 4, timeout=120, interval=0.05)
+        with _pg_admin(postgres_server_url()) as admin:
+            admin.execute(f'ALTER DATABASE "{db.name}" ALLOW_CONNECTIONS false')
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (db.name,),
+            )
+            time.sleep(outage)
+            during = requests.get(server.url + "/ready", timeout=30)
+            admin.execute(f'ALTER DATABASE "{db.name}" ALLOW_CONNECTIONS true')
+        back = time.monotonic()
+        ready_again = wait_until(
+            lambda: requests.get(server.url + "/ready", timeout=10).status_code == 200,
+            timeout=30,
+        )
+        ready_after = time.monotonic() - back
+        thread.join(timeout=600)
+        probe = run_load(
+            server.url,
+            predict_plan(50, symbols=LOAD_SYMBOLS, seed=98),
+            concurrency=8,
+            tag="dboafter",
+        )
+        summary = summarize(results)
+        ledger = ledger_check(db, results, "dbo")
+        corrupt = _corrupt_logs(db)
+        probe_ok = sum(1 for r in probe if r.status == 200 and not r.error)
+        codes = {code for r in results if r.status == 503 for code in r.error_codes}
+        bad = {s: c for s, c in summary.statuses.items() if s not in (200, 503)}
+        if during.status_code != 503:
+            problems.append(f"/ready during the outage: {during.status_code}")
+        if not ready_again:
+            problems.append("/ready did not return to 200 within 30 s")
+        if bad or codes - {"database_unavailable"}:
+            problems.append(f"answers other than 200/503 database_unavailable: {bad} {codes}")
+        if summary.statuses.get(503, 0) == 0:
+            problems.append("no request met the outage (it was too short to test anything)")
+        if probe_ok != len(probe):
+            problems.append(f"after the outage only {probe_ok}/{len(probe)} predictions succeed")
+        if ledger.violations or corrupt:
+            problems.append(f"ledger {ledger.text()}, corrupt rows {corrupt}")
+    return Outcome(
+        scenario="Database connections cut under load",
+        load=f"{total:,} requests at concurrency 8; backends of this database terminated and "
+        f"refused for {outage:.0f} s",
+        result=f"{summary.statuses.get(200, 0):,} x 200, {summary.statuses.get(503, 0)} x 503 "
+        f"database_unavailable, 0 x 500; /ready 503 during, 200 again {ready_after:.1f} s "
+        f"after; predictions resumed ({probe_ok}/{len(probe)}); {ledger.text()}"
+        if not problems
+        else "; ".join(problems),
+        data_lost=ledger.violations,
+        ok=not problems,
+        details=problems,
     )
 
 
