@@ -72,6 +72,8 @@ def prepare_dashboard() -> list[str] | None:
 
 def main() -> int:
     os.chdir(ROOT)
+    # Hashed, compressed static files (as in production): collectstatic and gunicorn must agree.
+    os.environ["STATIC_MANIFEST"] = "true"
     step("migrating the database")
     manage("migrate", "--no-input", "-v0")
     step("collecting static files")
@@ -80,7 +82,7 @@ def main() -> int:
     manage("bootstrap_demo")
     dashboard = prepare_dashboard()
 
-    env = {**os.environ, "STATIC_MANIFEST": "true"}
+    env = dict(os.environ)
     commands = {
         "web": [
             PY,
