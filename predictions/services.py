@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -350,6 +350,42 @@ def _item(
     )
 
 
+def _log_row(
+    *,
+    request_id: str,
+    now: datetime,
+    symbol: str,
+    exchange: str,
+    loaded: LoadedModel,
+    outputs: scoring.Outputs,
+    snapshot: MarketSnapshot,
+    status: str,
+    features: Mapping[str, Any],
+    latency_ms: float,
+    inference_ms: float,
+    batch: bool = False,
+) -> dict[str, Any]:
+    """The ``PredictionLog`` values of one served prediction (single and batch alike)."""
+    return {
+        "request_id": request_id,
+        "timestamp": now,
+        "symbol": symbol,
+        "exchange": exchange,
+        "model_version": loaded.version,
+        "prediction": outputs.prediction,
+        "confidence": outputs.confidence,
+        "probability_up": outputs.probability_up,
+        "expected_return": outputs.expected_return,
+        "latency_ms": latency_ms,
+        "inference_latency_ms": inference_ms,
+        "features": features,
+        "degraded_input": status != "fresh",
+        "input_data_status": status,
+        "latest_candle_at": snapshot.latest_timestamp,
+        "batch": batch,
+    }
+
+
 def prediction_make(
     *,
     symbol: str,
@@ -390,23 +426,19 @@ def prediction_make(
     latency_before_write = (time.perf_counter() - t0) * 1000.0
     prediction_logs_insert(
         [
-            {
-                "request_id": request_id,
-                "timestamp": now,
-                "symbol": symbol,
-                "exchange": exchange_resolved,
-                "model_version": loaded.version,
-                "prediction": outputs.prediction,
-                "confidence": outputs.confidence,
-                "probability_up": outputs.probability_up,
-                "expected_return": outputs.expected_return,
-                "latency_ms": latency_before_write,
-                "inference_latency_ms": inference_ms,
-                "features": features,
-                "degraded_input": degraded,
-                "input_data_status": status,
-                "latest_candle_at": snapshot.latest_timestamp,
-            }
+            _log_row(
+                request_id=request_id,
+                now=now,
+                symbol=symbol,
+                exchange=exchange_resolved,
+                loaded=loaded,
+                outputs=outputs,
+                snapshot=snapshot,
+                status=status,
+                features=features,
+                latency_ms=latency_before_write,
+                inference_ms=inference_ms,
+            )
         ]
     )
     _freshness_upsert([snapshot], exchange_resolved, now)
@@ -559,24 +591,20 @@ def prediction_batch(
                 "error": None,
             }
             logs.append(
-                {
-                    "request_id": request_id,
-                    "timestamp": now,
-                    "symbol": symbol,
-                    "exchange": exchange_resolved,
-                    "model_version": loaded.version,
-                    "prediction": outputs.prediction,
-                    "confidence": outputs.confidence,
-                    "probability_up": outputs.probability_up,
-                    "expected_return": outputs.expected_return,
-                    "latency_ms": latency_ms,
-                    "inference_latency_ms": inference_ms,
-                    "features": row.shared_dict(),
-                    "degraded_input": degraded,
-                    "input_data_status": status,
-                    "latest_candle_at": snapshot.latest_timestamp,
-                    "batch": True,
-                }
+                _log_row(
+                    request_id=request_id,
+                    now=now,
+                    symbol=symbol,
+                    exchange=exchange_resolved,
+                    loaded=loaded,
+                    outputs=outputs,
+                    snapshot=snapshot,
+                    status=status,
+                    features=row.shared_dict(),
+                    latency_ms=latency_ms,
+                    inference_ms=inference_ms,
+                    batch=True,
+                )
             )
         prediction_logs_insert(logs)
         _freshness_upsert([snapshot for _, _, snapshot, _, _ in resolved], exchange_resolved, now)
