@@ -7,6 +7,7 @@ body on a write that is not JSON -> 415, whether or not the view reads the body.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -91,12 +92,17 @@ class ControlPlaneApi(JsonApi):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _DENIALS):
-            audit_event_record(
-                actor=actor_from_request(self.request),
-                action=self.audit_action or f"{self.request.method} {self.request.path}",
-                target=self.request.path,
-                outcome="denied",
-                details={"reason": str(getattr(exc, "detail", exc))},
-                request=self.request,
-            )
+            try:
+                audit_event_record(
+                    actor=actor_from_request(self.request),
+                    action=self.audit_action or f"{self.request.method} {self.request.path}",
+                    target=self.request.path,
+                    outcome="denied",
+                    details={"reason": str(getattr(exc, "detail", exc))},
+                    request=self.request,
+                )
+            except (OperationalError, InterfaceError) as lost:
+                # the denial cannot be audited while the database is away: refuse with the
+                # documented 503 rather than escape DRF as a bare 500
+                return super().handle_exception(lost)
         return super().handle_exception(exc)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -87,6 +90,20 @@ def reliability_key(settings) -> None:  # type: ignore[no-untyped-def]
     settings.ADMIN_API_KEY = ADMIN_KEY
 
 
+@pytest.fixture
+def in_test_transaction() -> Iterator[None]:
+    """Calls through the raw WSGI app fire request_started/finished, whose
+    ``close_old_connections`` would close the test's transaction on PostgreSQL; Django's own
+    test client disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize(
     ("method", "path", "path_parameters", "query", "headers", "body", "status"),
     [seed[1:] for seed in SEEDS],
@@ -96,6 +113,7 @@ def test_fuzzer_seed_is_answered_as_documented(
     api_schema,  # type: ignore[no-untyped-def]
     trained_model: str,
     reliability_key: None,
+    in_test_transaction: None,
     method: str,
     path: str,
     path_parameters: dict[str, str],
@@ -185,3 +203,20 @@ def test_lost_database_connection_is_a_documented_503_not_a_500(monkeypatch) -> 
     documented = json.loads(client.get("/api/schema/?format=json").content)["paths"]
     assert "503" in documented["/api/v1/models"]["get"]["responses"]
     assert "503" not in documented["/api/v1/health"]["get"]["responses"]
+
+
+@pytest.mark.django_db
+def test_denial_that_cannot_be_audited_is_a_503_not_a_500(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Found replaying the seeds on PostgreSQL with a closed connection: the denial's audit
+    write raised inside ``handle_exception`` and escaped DRF as a bare 500."""
+    from django.db import OperationalError
+
+    from mlplatform.api import views
+
+    def refused(**kwargs: Any) -> None:
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr(views, "audit_event_record", refused)
+    response = Client().post("/admin/reload")
+    assert response.status_code == 503
+    assert response.json()["error"] == "database_unavailable"
