@@ -226,6 +226,26 @@ class _LogInsert:
                 self._sql[key] = sql
         return sql
 
+    def _pg_single(self, db: BaseDatabaseWrapper, asynchronous: bool) -> str:
+        """One-row INSERT for PostgreSQL that can switch off synchronous commit by itself."""
+        key = (f"pg-single-{asynchronous}", 1)
+        sql = self._sql.get(key)
+        if sql is None:
+            if not asynchronous:
+                sql = self._statement(db, 1)
+            else:
+                quote = db.ops.quote_name
+                columns = ", ".join(quote(f.column) for f in self.fields)
+                # Typed placeholders: a SELECT list does not take column types from the target.
+                values = ", ".join(f"%s::{f.db_type(db)}" for f in self.fields)
+                sql = (
+                    f"INSERT INTO {quote(PredictionLog._meta.db_table)} ({columns}) "
+                    f"SELECT {values} FROM "
+                    "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
+                )
+            self._sql[key] = sql
+        return sql
+
     def _adapted_value(self, field_: models.Field, value: Any, db: BaseDatabaseWrapper) -> Any:
         key = (db.vendor, field_.attname, id(value))
         cached = self._adapted.get(key)
@@ -254,12 +274,19 @@ class _LogInsert:
             return
         db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
         if db.vendor == "postgresql":
+            # Prediction logs commit without waiting for the disk flush (~4 ms on a busy disk):
+            # the row is in the WAL before the response leaves, and only a PostgreSQL server
+            # crash can lose the last few hundred ms of them; audit and registry writes stay
+            # synchronous. PREDICTION_LOG_SYNCHRONOUS_COMMIT=true makes these wait too.
+            asynchronous = not settings.PREDICTION_LOG_SYNCHRONOUS_COMMIT
+            if len(rows) == 1 and not db.in_atomic_block:
+                # One round trip: the statement sets the option for its own implicit
+                # transaction (BEGIN; SET LOCAL; INSERT; COMMIT would be four).
+                with db.cursor() as cursor:
+                    cursor.execute(self._pg_single(db, asynchronous), self._params(rows[0], db))
+                return
             with transaction.atomic(using=db.alias, savepoint=False):
-                if not settings.PREDICTION_LOG_SYNCHRONOUS_COMMIT:
-                    # The commit still reaches the WAL before the response leaves; it just does
-                    # not wait for the disk flush (~4 ms here). Only a PostgreSQL server crash
-                    # can lose the last few hundred ms of prediction logs; audit and registry
-                    # writes stay synchronous. PREDICTION_LOG_SYNCHRONOUS_COMMIT=true restores it.
+                if asynchronous:
                     with db.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 if len(rows) > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.utils import timezone
 
@@ -59,3 +60,27 @@ def test_many_rows_are_chunked_in_one_transaction(db, monkeypatch) -> None:  # t
     logs = PredictionLog.objects.order_by("request_id")
     assert [log.features for log in logs] == [{"i": i} for i in range(5)]
     assert all(log.batch for log in logs)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_single_row_outside_a_transaction_is_one_statement_and_leaves_the_session_alone(
+    settings, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """In autocommit (how requests run) one row is one statement; synchronous_commit is
+    switched off for that statement's own transaction only."""
+    now = timezone.now()
+    for synchronous in (False, True):
+        settings.PREDICTION_LOG_SYNCHRONOUS_COMMIT = synchronous
+        with django_assert_num_queries(1):
+            prediction_logs_insert([_row(7, now, {"close": 1.25})])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    rows = list(PredictionLog.objects.filter(request_id="req-7"))
+    assert len(rows) == 2
+    assert all(
+        r.features == {"close": 1.25} and r.latest_candle_at == now - timedelta(days=7)
+        for r in rows
+    )
+    assert all(r.degraded_input and r.input_data_status == "stale" for r in rows)
