@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from registry.errors import ModelNotFound
-from registry.models import VERSION_PATTERN, Activation, ModelVersion, TrainingRun
+from registry.models import Activation, ModelVersion, TrainingRun
 from registry.storage import VERSION_RE
-
-assert VERSION_RE.pattern == VERSION_PATTERN
 
 MAX_ACTIVATIONS = 1000
 
@@ -23,7 +21,7 @@ def _reconcile_once() -> None:
 
 def version_label_check(version: str) -> str:
     """The label if it looks like ``vN``; else ``ModelNotFound`` (never treated as a path)."""
-    if not isinstance(version, str) or not VERSION_RE.match(version):
+    if not isinstance(version, str) or not VERSION_RE.fullmatch(version):
         raise ModelNotFound(
             f"model version {str(version)[:40]!r} not found (versions look like v1, v2, ...)",
             details={"version": str(version)[:40]},

@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 
 from mlplatform.errors import ServiceUnavailable
+from registry.models import VERSION_PATTERN
 
 MODEL_FILE = "model.json"
 DRIFT_FILE = "drift_reference.json"
@@ -37,7 +38,8 @@ MANIFEST_FILE = "manifest.json"
 ACTIVE_POINTER = "ACTIVE.json"
 #: Files hashed into the manifest (the manifest itself is hashed into the database row).
 PAYLOAD_FILES: tuple[str, ...] = (MODEL_FILE, DRIFT_FILE)
-VERSION_RE = re.compile(r"^v[0-9]+$")
+#: Use ``fullmatch``: with ``match`` the ``$`` would also accept a trailing newline ("v1\n").
+VERSION_RE = re.compile(VERSION_PATTERN)
 
 
 class ArtifactStoreError(ServiceUnavailable):
@@ -156,7 +158,7 @@ class ArtifactStore:
             return []
         except Exception as exc:
             raise ArtifactStoreError(f"cannot list {self.location.url}: {exc}") from exc
-        labels = [name for name in dirs if VERSION_RE.match(name)]
+        labels = [name for name in dirs if VERSION_RE.fullmatch(name)]
         return sorted(labels, key=lambda label: int(label[1:]))
 
     def max_version_number(self) -> int:
@@ -171,7 +173,7 @@ class ArtifactStore:
         except ValueError:
             return None
         version = payload.get("version") if isinstance(payload, dict) else None
-        return version if isinstance(version, str) and VERSION_RE.match(version) else None
+        return version if isinstance(version, str) and VERSION_RE.fullmatch(version) else None
 
     def write_active_pointer(self, version: str | None, *, updated_at: str) -> None:
         self.write_json(ACTIVE_POINTER, {"version": version, "updated_at": updated_at})

@@ -92,7 +92,9 @@ def test_rollback_reactivates_the_previous_version(small_params, system_actor):
     assert AuditEvent.objects.filter(action="model.rollback", target="v1").exists()
 
 
-@pytest.mark.parametrize("label", ["v99", "1", "v1/../../etc", "../v1", "V1", "v-1", ""])
+@pytest.mark.parametrize(
+    "label", ["v99", "1", "v1/../../etc", "../v1", "V1", "v-1", "", "v1\n", "v1;"]
+)
 def test_unknown_or_malformed_versions_are_not_found(small_params, system_actor, label):
     _train(small_params, system_actor)
     with pytest.raises(ModelNotFound) as info:
