@@ -12,9 +12,10 @@ from mlplatform.api.health import HealthApi, ReadyApi
 api_urlpatterns = [
     path("health", HealthApi.as_view(), name="health"),
     path("ready", ReadyApi.as_view(), name="ready"),
+    # The hot public routes first: Django tries patterns in order on every request.
+    path("", include("predictions.urls")),
     path("", include("mlplatform.api.urls")),
     path("", include("registry.urls")),
-    path("", include("predictions.urls")),
     path("", include("monitoring.urls")),
     path("", include("audit.urls")),
 ]

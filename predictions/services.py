@@ -226,6 +226,11 @@ class _LogInsert:
                 self._sql[key] = sql
         return sql
 
+    def _copy_statement(self, db: BaseDatabaseWrapper) -> str:
+        quote = db.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        return f"COPY {quote(PredictionLog._meta.db_table)} ({columns}) FROM STDIN"
+
     def _pg_single(self, db: BaseDatabaseWrapper, asynchronous: bool) -> str:
         """One-row INSERT for PostgreSQL that can switch off synchronous commit by itself."""
         key = (f"pg-single-{asynchronous}", 1)
@@ -289,13 +294,15 @@ class _LogInsert:
                 if asynchronous:
                     with db.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                if len(rows) > 1:
-                    # Django compiles multi-row inserts on PostgreSQL to one UNNEST statement,
-                    # which beats a VALUES list with thousands of parameters (36 vs 44 ms).
-                    PredictionLog.objects.bulk_create([PredictionLog(**values) for values in rows])
-                else:
-                    with db.cursor() as cursor:
+                with db.cursor() as cursor:
+                    if len(rows) == 1:
                         cursor.execute(self._statement(db, 1), self._params(rows[0], db))
+                        return
+                    # COPY streams the rows in one go: for a 500-symbol batch it beats both a
+                    # VALUES list with 8,000 parameters and bulk_create's UNNEST statement.
+                    with cursor.cursor.copy(self._copy_statement(db)) as copy:
+                        for values in rows:
+                            copy.write_row(self._params(values, db))
             return
         # PostgreSQL reports no limit; its wire protocol allows 65535 parameters per statement.
         limit = db.features.max_query_params or 65535
