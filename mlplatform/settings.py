@@ -156,7 +156,13 @@ TEMPLATES = [
 # --- Database ----------------------------------------------------------------------------
 DATA_DIR = BASE_DIR / "var"
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+# Health checks ping a reused connection once per request (one round trip) so a database
+# restart costs no failed request; DATABASE_HEALTH_CHECKS=false trades that for latency.
+_db = dj_database_url.parse(
+    DATABASE_URL,
+    conn_max_age=60,
+    conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", True),
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; IMMEDIATE avoids upgrade deadlocks.
     # Connections persist: closing the last one checkpoints and deletes the WAL (file syncs on
