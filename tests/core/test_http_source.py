@@ -576,5 +576,8 @@ def test_one_source_is_safe_to_share_between_threads(
     assert errors == []
     assert results == dict.fromkeys(symbols, 7)
     assert server.request_count("/historical") == 24
-    assert len({request.client for request in server.requests()}) <= len(symbols)
+    # Connections are reused. With 8 threads on a pool of 4, urllib3 opens extra connections
+    # when the pool is empty and drops them when it is full, so the exact count depends on
+    # timing; the sequential test above pins reuse exactly.
+    assert len({request.client for request in server.requests()}) < 24
     assert source.breaker_state("NASDAQ") == "closed"
