@@ -293,7 +293,7 @@ if MARKET_DATA_SOURCE not in {None, "http", "csv", "synthetic"}:
         f"MARKET_DATA_SOURCE must be http, csv or synthetic, got {MARKET_DATA_SOURCE!r}"
     )
 MARKET_DATA_BASE_URL = env_str("MARKET_DATA_BASE_URL") or None
-MARKET_DATA_DIR = Path(env_str("MARKET_DATA_DIR") or BASE_DIR / "data" / "demo")
+MARKET_DATA_DIR = BASE_DIR / (env_str("MARKET_DATA_DIR") or "data/demo")  # absolute stays
 MARKET_DATA_TIMEOUT_SECONDS = env_float("MARKET_DATA_TIMEOUT_SECONDS", 5.0)
 MARKET_DATA_RETRY_ATTEMPTS = env_int("MARKET_DATA_RETRY_ATTEMPTS", 3, minimum=1)
 MARKET_DATA_CACHE_SECONDS = env_int("MARKET_DATA_CACHE_SECONDS", 60, minimum=0)
@@ -301,7 +301,9 @@ MARKET_DATA_EXCHANGE = env_str("MARKET_DATA_EXCHANGE", "NASDAQ").upper()
 MAX_LOOKBACK = env_int("MAX_LOOKBACK", 100, minimum=1)
 
 # --- Registry and training ---------------------------------------------------------------
-MODEL_REGISTRY_DIR = env_str("MODEL_REGISTRY_DIR") or str(BASE_DIR / "artifacts" / "models")
+MODEL_REGISTRY_DIR = env_str("MODEL_REGISTRY_DIR") or "artifacts/models"
+if "://" not in MODEL_REGISTRY_DIR:  # a relative folder is relative to the project, not the CWD
+    MODEL_REGISTRY_DIR = str(BASE_DIR / MODEL_REGISTRY_DIR)
 TRAIN_SYMBOLS = env_list("TRAIN_SYMBOLS", "AAPL,MSFT,GOOGL,AMZN,NVDA")
 TRAIN_LOOKBACK = env_int("TRAIN_LOOKBACK", 2520, minimum=60)
 TRAIN_HORIZON_DAYS = env_int("TRAIN_HORIZON_DAYS", 5, minimum=1)

@@ -81,6 +81,13 @@ def test_production_with_safe_settings_starts_and_deploy_check_is_clean() -> Non
             "django.core.cache.backends.redis.RedisCache",
         ),
         ({}, "s.DATABASES['default']['ENGINE']", "django.db.backends.sqlite3"),
+        (
+            {"MODEL_REGISTRY_DIR": "gs://bucket/prefix"},
+            "s.MODEL_REGISTRY_DIR",
+            "gs://bucket/prefix",
+        ),
+        ({"MODEL_REGISTRY_DIR": "artifacts/x"}, "s.MODEL_REGISTRY_DIR", f"{ROOT}/artifacts/x"),
+        ({"MARKET_DATA_DIR": "/tmp/exports"}, "s.MARKET_DATA_DIR", "/tmp/exports"),
     ],
 )
 def test_settings_parse_the_environment(env: dict[str, str], expr: str, expected: str) -> None:
