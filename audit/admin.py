@@ -7,28 +7,17 @@ append-only, and prediction logs are cleared only through the audited service
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from audit.models import AuditEvent, PredictionLog
+from mlplatform.admin import ReadOnlyModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """A model admin that can list and view rows, and nothing else."""
 
     list_per_page = 100
     show_full_result_count = False  # avoids a COUNT(*) over large log tables
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)

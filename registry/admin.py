@@ -20,6 +20,7 @@ from django.utils.html import format_html
 
 from audit.services import audit_event_record
 from mlplatform.actors import Actor
+from mlplatform.admin import ReadOnlyModelAdmin
 from mlplatform.errors import AppError
 from registry.models import Activation, ModelVersion, TrainingRun
 from registry.services import model_version_activate, model_version_rollback, training_run_request
@@ -49,7 +50,7 @@ def _deny(request: HttpRequest, action: str, target: str) -> None:
     messages.error(request, "Only operators may do this.")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Every staff user may look; nobody may edit (changes go through audited actions)."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -57,15 +58,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _pretty(value: Any) -> str:
