@@ -8,6 +8,8 @@ from typing import Protocol
 
 import pandas as pd
 
+from mlplatform.errors import ValidationFailed
+
 #: Columns of a candle frame, in order. ``timestamp`` is ``datetime64[ns, UTC]``,
 #: the rest ``float64``; rows strictly ascending by timestamp, RangeIndex.
 CANDLE_COLUMNS: tuple[str, ...] = ("timestamp", "open", "high", "low", "close", "volume")
@@ -46,3 +48,11 @@ class MarketDataSource(Protocol):
     def list_symbols(self) -> list[str]:
         """Symbols this source knows without asking (empty when it cannot enumerate)."""
         ...
+
+
+def lookback_check(lookback: int | None) -> None:
+    """Every source's rule for ``lookback``: None (everything) or a positive integer."""
+    if lookback is not None and (isinstance(lookback, bool) or lookback < 1):
+        raise ValidationFailed(
+            "lookback must be a positive integer", details={"lookback": lookback}
+        )

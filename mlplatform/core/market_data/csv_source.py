@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mlplatform.core.market_data.base import CandleSeries
+from mlplatform.core.market_data.base import CandleSeries, lookback_check
 from mlplatform.core.market_data.validation import validate_candles
-from mlplatform.errors import InvalidMarketData, UnknownSymbol, ValidationFailed
+from mlplatform.errors import InvalidMarketData, UnknownSymbol
 
 REQUIRED_HEADERS: tuple[str, ...] = ("date", "open", "high", "low", "close", "volume")
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}$"
@@ -211,10 +211,7 @@ class CsvSource:
         self, symbol: str, *, exchange: str | None = None, lookback: int | None = None
     ) -> CandleSeries:
         """The latest ``lookback`` candles of ``symbol`` (all when None)."""
-        if lookback is not None and lookback < 1:
-            raise ValidationFailed(
-                "lookback must be a positive integer", details={"lookback": lookback}
-            )
+        lookback_check(lookback)
         path = self.path_for(symbol)
         entry = self._load(path)
         candles = entry.candles

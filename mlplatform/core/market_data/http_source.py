@@ -34,7 +34,7 @@ import pandas as pd
 import requests
 from requests.adapters import HTTPAdapter
 
-from mlplatform.core.market_data.base import CANDLE_COLUMNS, CandleSeries
+from mlplatform.core.market_data.base import CANDLE_COLUMNS, CandleSeries, lookback_check
 from mlplatform.core.market_data.validation import validate_candles
 from mlplatform.errors import (
     AppError,
@@ -223,10 +223,7 @@ class HttpSource:
         """
         symbol = _check_symbol(symbol)
         exchange = self._check_exchange(exchange or self.default_exchange)
-        if lookback is not None and (isinstance(lookback, bool) or lookback < 1):
-            raise ValidationFailed(
-                "lookback must be a positive integer", details={"lookback": lookback}
-            )
+        lookback_check(lookback)
         params: dict[str, str] = {"symbol": symbol, "exchange": exchange, "interval": "1d"}
         if lookback is not None:
             # Calendar-day window roomy enough for ``lookback`` sessions plus holidays.

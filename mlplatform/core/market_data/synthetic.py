@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
-from mlplatform.core.market_data.base import CandleSeries
+from mlplatform.core.market_data.base import CandleSeries, lookback_check
 from mlplatform.core.market_data.validation import validate_candles
 from mlplatform.errors import ValidationFailed
 
@@ -234,10 +234,7 @@ class SyntheticSource:
         self, symbol: str, *, exchange: str | None = None, lookback: int | None = None
     ) -> CandleSeries:
         """The latest ``lookback`` generated candles of ``symbol`` (all ``n_days`` when None)."""
-        if lookback is not None and lookback < 1:
-            raise ValidationFailed(
-                "lookback must be a positive integer", details={"lookback": lookback}
-            )
+        lookback_check(lookback)
         key = symbol.strip().upper()
         if not key:
             raise ValidationFailed("symbol must not be empty", details={"symbol": symbol})
