@@ -63,18 +63,22 @@ def operator_user(db) -> User:  # type: ignore[no-untyped-def]
     return user
 
 
+def token_headers(user: User) -> dict[str, str]:
+    """``Authorization: Token <key>`` client kwargs for this user (a token is created once)."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+
 @pytest.fixture
 def operator_headers(operator_user: User) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=operator_user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return token_headers(operator_user)
 
 
 @pytest.fixture
 def viewer_headers(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A signed-in user who is not an operator."""
     user = User.objects.create_user("viewer", password="viewer-password-123")
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    return token_headers(user)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
 
+from tests.conftest import token_headers
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Safe production values: the service starts and ``check --deploy`` has nothing to say.
 PRODUCTION_ENV = {
@@ -41,12 +43,6 @@ def load_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess
     return subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=full, capture_output=True, text=True
     )
-
-
-def token_headers(user: User) -> dict[str, str]:
-    """``Authorization: Token <key>`` client kwargs for this user (a token is created once)."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
 
 
 @pytest.fixture

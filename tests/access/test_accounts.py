@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
-from tests.access.conftest import token_headers
+from tests.conftest import token_headers
 
 pytestmark = pytest.mark.django_db
 
