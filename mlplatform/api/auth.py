@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 
@@ -140,8 +141,13 @@ def client_ip(request: HttpRequest | Request) -> str | None:
         forwarded = [part for part in forwarded if part]
         if forwarded:
             candidate = forwarded[-min(hops, len(forwarded))]
-    if not candidate:
-        return None
+    return _ip_canonical(candidate) if candidate else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _ip_canonical(candidate: str) -> str | None:
+    """The canonical text of an IP address, None for anything else (memoized: every throttled
+    request asks, and parsing costs more than the counter it feeds)."""
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:

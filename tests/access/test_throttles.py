@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import requests
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from audit.models import AuditEvent
+from mlplatform.api import throttles
 from mlplatform.api.throttles import PublicRateThrottle
 from mlplatform.api.views import ThrottledPublicApi
 from tests.support.servers import django_server, manage
@@ -122,7 +124,7 @@ def _statuses(urls: list[str]) -> list[int]:
 @pytest.mark.slow
 def test_two_server_processes_share_the_budget_through_redis(tmp_path: Path, in_ci: bool) -> None:
     client = _redis_or_skip(in_ci)
-    for key in client.scan_iter("*throttle_public*"):
+    for key in client.scan_iter("*throttle:public*"):
         client.delete(key)
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -142,7 +144,7 @@ def test_two_server_processes_share_the_budget_through_redis(tmp_path: Path, in_
             retry_after = requests.get(f"{b}/predict", timeout=60).headers["Retry-After"]
             assert 1 <= int(retry_after) <= 60
     finally:
-        for key in client.scan_iter("*throttle_public*"):
+        for key in client.scan_iter("*throttle:public*"):
             client.delete(key)
 
 
@@ -158,3 +160,40 @@ def test_in_ci_the_redis_test_cannot_skip(monkeypatch: pytest.MonkeyPatch) -> No
         _redis_or_skip(in_ci=True)
     with pytest.raises(pytest.skip.Exception):
         _redis_or_skip(in_ci=os.environ.get("CI_NEVER_SET_HERE") == "true")
+
+
+# --- the counters --------------------------------------------------------------------------
+
+
+def test_local_counters_count_per_key_and_sweep_expired_windows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(throttles, "LOCAL_SWEEP_ABOVE", 3)
+    counters = throttles._LocalCounters()
+    assert [counters.incr("a:1", 100.0, now=50.0) for _ in range(3)] == [1, 2, 3]
+    assert counters.incr("b:1", 100.0, now=50.0) == 1
+    counters.incr("c:1", 100.0, now=50.0)
+    # a fourth key past the bound sweeps windows that ended; live ones keep their counts
+    assert counters.incr("d:2", 200.0, now=150.0) == 1
+    assert set(counters._counts) == {"d:2"}
+    counters.clear()
+    assert counters.incr("d:2", 200.0, now=150.0) == 1
+
+
+@pytest.mark.django_db
+def test_the_redis_counter_is_one_incr_with_an_expiry(settings, in_ci: bool) -> None:  # type: ignore[no-untyped-def]
+    client = _redis_or_skip(in_ci)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "KEY_PREFIX": "mlp-test",
+        }
+    }
+    key = f"throttle:test:{os.getpid()}:{time.time_ns()}"
+    try:
+        assert [throttles._shared_incr(key, timeout=30) for _ in range(3)] == [1, 2, 3]
+        (stored,) = client.keys(f"*{key}")
+        assert int(client.get(stored)) == 3
+        assert 0 < client.ttl(stored) <= 30
+    finally:
+        for stored in client.keys(f"*{key}"):
+            client.delete(stored)
