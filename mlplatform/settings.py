@@ -156,14 +156,18 @@ TEMPLATES = [
 # --- Database ----------------------------------------------------------------------------
 DATA_DIR = BASE_DIR / "var"
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
-# Health checks ping a reused connection once per request (one round trip) so a database
-# restart costs no failed request; DATABASE_HEALTH_CHECKS=false trades that for latency.
+# Health checks test a reused connection at the first query of each request, so a database
+# restart costs no failed request (on PostgreSQL a socket poll, falling back to a SELECT 1 round
+# trip when the server has written something); DATABASE_HEALTH_CHECKS=false skips them.
 _db = dj_database_url.parse(
     DATABASE_URL,
     conn_max_age=60,
     conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", True),
 )
+# Our backends subclass Django's (mlplatform/db): SQLite checkpoints its WAL on a thread of its
+# own, PostgreSQL's health check polls the socket before it pays for a SELECT 1.
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["ENGINE"] = "mlplatform.db.sqlite3"
     # WAL lets the web process read while the worker writes; IMMEDIATE avoids upgrade deadlocks.
     # Connections persist: closing the last one checkpoints and deletes the WAL (file syncs on
     # every request, measured 3-20 ms per /predict); a kept connection commits by appending.
@@ -175,7 +179,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True) if _db["NAME"] else None
 elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["ENGINE"] = "mlplatform.db.postgresql"
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _db["OPTIONS"]["prepare_threshold"] = None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

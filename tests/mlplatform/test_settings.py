@@ -73,14 +73,24 @@ def test_production_with_safe_settings_starts_and_deploy_check_is_clean() -> Non
         (
             {"DATABASE_URL": "postgres://u@db:5432/x"},
             "s.DATABASES['default']['ENGINE']",
-            "django.db.backends.postgresql",
+            "mlplatform.db.postgresql",
+        ),
+        (
+            {"DATABASE_URL": "postgres://u@db:5432/x"},
+            "'prepare_threshold' in s.DATABASES['default']['OPTIONS']",
+            "False",
+        ),
+        (
+            {"DATABASE_URL": "postgres://u@db:5432/x", "DATABASE_PREPARED_STATEMENTS": "false"},
+            "s.DATABASES['default']['OPTIONS']['prepare_threshold']",
+            "None",
         ),
         (
             {"REDIS_URL": "redis://127.0.0.1:6379/1"},
             "s.CACHES['default']['BACKEND']",
             "django.core.cache.backends.redis.RedisCache",
         ),
-        ({}, "s.DATABASES['default']['ENGINE']", "django.db.backends.sqlite3"),
+        ({}, "s.DATABASES['default']['ENGINE']", "mlplatform.db.sqlite3"),
         (
             {"MODEL_REGISTRY_DIR": "gs://bucket/prefix"},
             "s.MODEL_REGISTRY_DIR",
