@@ -4,8 +4,9 @@ One prediction: resolve the version (``version=`` or the active one, re-read at 
 0.5 s by ``registry.loading``), fetch the symbol's recent candles through the TTL cache, take the
 latest fully defined row of the shared core feature function, check the version's feature-schema
 hash against the core one, predict, map the output (``predictions.scoring``), and record one
-``PredictionLog`` row (a single INSERT, committed before the response leaves) plus, at most once
-per symbol per ``FRESHNESS_WRITE_INTERVAL_SECONDS`` per process, one ``SymbolFreshness`` upsert.
+``PredictionLog`` row (``predictions.services.logs``: committed before the response leaves,
+sharing a statement with concurrent requests of the process) plus, at most once per symbol per
+``FRESHNESS_WRITE_INTERVAL_SECONDS`` per process, one ``SymbolFreshness`` upsert.
 
 Input status: ``stale`` when the latest candle is older than the source's ``freshness_limit``
 (``STALE_INPUT_POLICY=reject`` turns that into 422 ``stale_input``), else ``degraded`` when the
@@ -21,18 +22,14 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from audit.models import PredictionLog
 from mlplatform.api.context import current_request_id
 from mlplatform.core import features as core_features
 from mlplatform.errors import AppError, ServiceUnavailable, ValidationFailed
@@ -46,6 +43,7 @@ from predictions.cache import (
     market_snapshot_get,
 )
 from predictions.models import SymbolFreshness
+from predictions.services.logs import prediction_logs_insert
 from registry.loading import LoadedModel, loaded_model_get
 from registry.selectors import version_label_check
 
@@ -57,8 +55,6 @@ HISTORY_WARMUP_FACTOR = 2
 #: Parallel upstream fetches for one batch (only the http source benefits; local ones are
 #: CPU-bound and run inline).
 BATCH_FETCH_WORKERS = 8
-#: Bound of the prediction-log insert's memo of adapted values (datetimes, feature JSON).
-ADAPTED_VALUES_MAX = 8192
 
 
 class FeatureSchemaMismatch(ServiceUnavailable):
@@ -186,149 +182,6 @@ def _input_status(snapshot: MarketSnapshot, now: datetime) -> str:
 
 
 # --- writes ---------------------------------------------------------------------------------
-class _LogInsert:
-    """A lean multi-row ``INSERT`` into ``PredictionLog`` (one statement per call).
-
-    ``Model.objects.create`` spends most of its time compiling SQL and preparing each field
-    (about 0.5 ms per row here); the serving path only ever writes plain values, so this
-    prepares the statement once per row count and adapts only datetimes and the JSON column,
-    through the model's own fields, so it stays correct on SQLite and PostgreSQL.
-    Columns come from ``PredictionLog._meta``; fields the caller omits get their default.
-    """
-
-    def __init__(self) -> None:
-        self.fields = [f for f in PredictionLog._meta.concrete_fields if not f.primary_key]
-        self._sql: dict[tuple[str, int], str] = {}
-        self._sqlite_lock = threading.Lock()
-        self._adapt = {
-            f.attname
-            for f in self.fields
-            if isinstance(f, (models.DateTimeField, models.JSONField))
-        }
-        # (vendor, attname, id(value)) -> (value, adapted). The serving path passes the same
-        # immutable objects again and again (the request's ``now``, each cached snapshot's
-        # feature mapping and latest candle time), so each is adapted once, not once per row.
-        # Holding ``value`` keeps its id from being reused while the entry lives.
-        self._adapted: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-
-    def _statement(self, db: BaseDatabaseWrapper, rows: int) -> str:
-        key = (db.vendor, rows)
-        sql = self._sql.get(key)
-        if sql is None:
-            quote = db.ops.quote_name
-            columns = ", ".join(quote(f.column) for f in self.fields)
-            row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-            sql = (
-                f"INSERT INTO {quote(PredictionLog._meta.db_table)} ({columns}) VALUES "
-                + ", ".join([row] * rows)
-            )
-            if len(self._sql) < 64:
-                self._sql[key] = sql
-        return sql
-
-    def _copy_statement(self, db: BaseDatabaseWrapper) -> str:
-        quote = db.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
-        return f"COPY {quote(PredictionLog._meta.db_table)} ({columns}) FROM STDIN"
-
-    def _pg_single(self, db: BaseDatabaseWrapper, asynchronous: bool) -> str:
-        """One-row INSERT for PostgreSQL that can switch off synchronous commit by itself."""
-        key = (f"pg-single-{asynchronous}", 1)
-        sql = self._sql.get(key)
-        if sql is None:
-            if not asynchronous:
-                sql = self._statement(db, 1)
-            else:
-                quote = db.ops.quote_name
-                columns = ", ".join(quote(f.column) for f in self.fields)
-                # Typed placeholders: a SELECT list does not take column types from the target.
-                values = ", ".join(f"%s::{f.db_type(db)}" for f in self.fields)
-                sql = (
-                    f"INSERT INTO {quote(PredictionLog._meta.db_table)} ({columns}) "
-                    f"SELECT {values} FROM "
-                    "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"
-                )
-            self._sql[key] = sql
-        return sql
-
-    def _adapted_value(self, field_: models.Field, value: Any, db: BaseDatabaseWrapper) -> Any:
-        key = (db.vendor, field_.attname, id(value))
-        cached = self._adapted.get(key)
-        if cached is not None and cached[0] is value:
-            return cached[1]
-        adapted = field_.get_db_prep_save(value, db)
-        if len(self._adapted) >= ADAPTED_VALUES_MAX:
-            self._adapted.clear()
-        self._adapted[key] = (value, adapted)
-        return adapted
-
-    def _params(self, values: dict[str, Any], db: BaseDatabaseWrapper) -> list[Any]:
-        params: list[Any] = []
-        for field_ in self.fields:
-            if field_.attname in values:
-                value = values[field_.attname]
-            else:
-                value = field_.get_default()
-            if value is not None and field_.attname in self._adapt:
-                value = self._adapted_value(field_, value, db)
-            params.append(value)
-        return params
-
-    def __call__(self, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
-        if db.vendor == "postgresql":
-            # Prediction logs commit without waiting for the disk flush (~4 ms on a busy disk):
-            # the row is in the WAL before the response leaves, and only a PostgreSQL server
-            # crash can lose the last few hundred ms of them; audit and registry writes stay
-            # synchronous. PREDICTION_LOG_SYNCHRONOUS_COMMIT=true makes these wait too.
-            asynchronous = not settings.PREDICTION_LOG_SYNCHRONOUS_COMMIT
-            if len(rows) == 1 and not db.in_atomic_block:
-                # One round trip: the statement sets the option for its own implicit
-                # transaction (BEGIN; SET LOCAL; INSERT; COMMIT would be four).
-                with db.cursor() as cursor:
-                    cursor.execute(self._pg_single(db, asynchronous), self._params(rows[0], db))
-                return
-            with transaction.atomic(using=db.alias, savepoint=False):
-                if asynchronous:
-                    with db.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                with db.cursor() as cursor:
-                    if len(rows) == 1:
-                        cursor.execute(self._statement(db, 1), self._params(rows[0], db))
-                        return
-                    # COPY streams the rows in one go: for a 500-symbol batch it beats both a
-                    # VALUES list with 8,000 parameters and bulk_create's UNNEST statement.
-                    with cursor.cursor.copy(self._copy_statement(db)) as copy:
-                        for values in rows:
-                            copy.write_row(self._params(values, db))
-            return
-        # PostgreSQL reports no limit; its wire protocol allows 65535 parameters per statement.
-        limit = db.features.max_query_params or 65535
-        per_statement = max(1, limit // len(self.fields))
-        chunks = [
-            rows[start : start + per_statement] for start in range(0, len(rows), per_statement)
-        ]
-        statements = [
-            (
-                self._statement(db, len(chunk)),
-                [p for values in chunk for p in self._params(values, db)],
-            )
-            for chunk in chunks
-        ]
-        # SQLite has one writer at a time and its busy handler waits by sleeping (1, 2, 5, 10 ms
-        # ...); this process's threads queue on a lock instead, which hands over at once.
-        with (
-            self._sqlite_lock if db.vendor == "sqlite" else nullcontext(),
-            transaction.atomic() if len(statements) > 1 else nullcontext(),
-            db.cursor() as cursor,
-        ):
-            for sql, params in statements:
-                cursor.execute(sql, params)
-
-
-prediction_logs_insert = _LogInsert()
 
 
 def _freshness_upsert(snapshots: Sequence[MarketSnapshot], exchange: str, now: datetime) -> None:

@@ -1,15 +1,21 @@
-"""The lean PredictionLog insert writes exactly what the ORM would."""
+"""The lean PredictionLog insert writes exactly what the ORM would, and concurrent callers
+share statements without returning before their own rows are committed."""
 
 from __future__ import annotations
 
+import copy
+import threading
+import time
 from datetime import timedelta
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
 from audit.models import PredictionLog
 from predictions.services import prediction_logs_insert
+from predictions.services.logs import _GroupCommit
 
 
 def _row(i: int, now, features) -> dict:  # type: ignore[no-untyped-def]
@@ -84,3 +90,116 @@ def test_postgres_single_row_outside_a_transaction_is_one_statement_and_leaves_t
         for r in rows
     )
     assert all(r.degraded_input and r.input_data_status == "stale" for r in rows)
+
+
+# --- group commit -------------------------------------------------------------------------------
+
+
+class _GatedWrites:
+    """A write function whose first call blocks until released, recording every batch."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[dict]] = []
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.fail_with: Exception | None = None
+
+    def __call__(self, rows: list[dict]) -> None:
+        self.batches.append(list(rows))
+        if len(self.batches) == 1:
+            self.started.set()
+            assert self.release.wait(10)
+        if self.fail_with is not None:
+            raise copy.copy(self.fail_with)  # a new exception per write, as a driver raises
+
+
+def _submit_all(group: _GroupCommit, rows: list[dict], gate: _GatedWrites):  # type: ignore[no-untyped-def]
+    """Submit rows[0] (blocks in the first write), then the rest while it is in flight."""
+    outcomes: dict[int, object] = {}
+
+    def submit(index: int) -> None:
+        try:
+            group.submit([rows[index]])
+            outcomes[index] = "ok"
+        except Exception as exc:
+            outcomes[index] = exc
+
+    first = threading.Thread(target=submit, args=(0,))
+    first.start()
+    assert gate.started.wait(10)
+    others = [threading.Thread(target=submit, args=(i,)) for i in range(1, len(rows))]
+    for thread in others:
+        thread.start()
+    # every follower is queued before the first write finishes
+    deadline = time.monotonic() + 10
+    while len(group._queue) < len(others) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert not outcomes  # nobody returned while the write they wait for is in flight
+    gate.release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    return outcomes
+
+
+def test_rows_that_arrive_during_a_write_share_the_next_statement() -> None:
+    gate = _GatedWrites()
+    group = _GroupCommit(gate)
+    rows = [{"n": i} for i in range(5)]
+    outcomes = _submit_all(group, rows, gate)
+    assert outcomes == {i: "ok" for i in range(5)}
+    assert gate.batches[0] == [rows[0]]
+    assert sorted(r["n"] for r in gate.batches[1]) == [1, 2, 3, 4]  # one write for the four
+    assert len(gate.batches) == 2 and group.rounds == 2
+
+
+def test_a_failed_write_fails_every_caller_in_it_and_the_next_round_still_runs() -> None:
+    gate = _GatedWrites()
+    gate.fail_with = OperationalError("server closed the connection")
+    group = _GroupCommit(gate)
+    outcomes = _submit_all(group, [{"n": i} for i in range(4)], gate)
+    errors = list(outcomes.values())
+    assert all(isinstance(e, OperationalError) for e in errors)
+    assert len({id(e) for e in errors}) == 4  # each thread raised its own exception object
+    gate.fail_with = None
+    group.submit([{"n": 9}])  # the group is not stuck after a failure
+    assert gate.batches[-1] == [{"n": 9}]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_each_return_after_their_own_row_is_committed() -> None:
+    now = timezone.now()
+    failures: list[str] = []
+
+    def serve(i: int) -> None:
+        try:
+            for k in range(5):
+                request_id = f"req-{i}-{k}"
+                prediction_logs_insert([{**_row(i, now, {"i": i}), "request_id": request_id}])
+                # visible to another connection the moment the call returns
+                with psycopg.connect(**_plain_params(), autocommit=True) as other:
+                    found = other.execute(
+                        "SELECT count(*) FROM audit_predictionlog WHERE request_id = %s",
+                        [request_id],
+                    ).fetchone()[0]
+                if found != 1:
+                    failures.append(f"{request_id}: {found} rows")
+        finally:
+            connections["default"].close()
+
+    rounds_before = prediction_logs_insert.group.rounds
+    threads = [threading.Thread(target=serve, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert PredictionLog.objects.count() == 30
+    assert prediction_logs_insert.group.rounds - rounds_before <= 30
+
+
+def _plain_params() -> dict:
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return params
