@@ -42,5 +42,5 @@ class PredictionLogAdmin(ReadOnlyAdmin):
         "request_id",
     )
     list_filter = ("model_version", "symbol", "prediction", "degraded_input", "batch", "timestamp")
-    search_fields = ("symbol", "request_id")
+    search_fields = ("symbol", "=request_id")  # a whole request id, found through its index
     date_hierarchy = "timestamp"

@@ -63,7 +63,7 @@ class AuditEvent(models.Model):
 class PredictionLog(models.Model):
     """One served prediction: inputs, outputs, version and latency; the source of monitoring."""
 
-    request_id = models.CharField(max_length=128, db_index=True)
+    request_id = models.CharField(max_length=128)
     timestamp = models.DateTimeField(default=timezone.now, db_index=True)
     symbol = models.CharField(max_length=20)
     exchange = models.CharField(max_length=16, blank=True, default="")
@@ -85,6 +85,9 @@ class PredictionLog(models.Model):
         indexes = [
             models.Index(fields=["symbol", "timestamp"]),
             models.Index(fields=["model_version", "timestamp"]),
+            # Exact lookups only: db_index=True would add a second, LIKE-pattern index on
+            # PostgreSQL that every served prediction pays for and nothing queries.
+            models.Index(fields=["request_id"]),
         ]
 
     def __str__(self) -> str:

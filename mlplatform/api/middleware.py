@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from mlplatform.api.context import request_id_var
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_new() -> str:
+    """32 hex characters: the time in ms (12), then 80 random bits (20).
+
+    Ids generated later sort later, so the prediction log's request-id index grows at its end
+    like the timestamp index, instead of taking each insert at a random page (which costs the
+    database a page read and, after each checkpoint, a full page image in its WAL).
+    """
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 class RequestIdMiddleware:
@@ -19,7 +30,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else request_id_new()
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         try:

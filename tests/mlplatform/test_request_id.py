@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 from django.test import Client
 
 from mlplatform.api.logging import JsonFormatter, RequestIdFilter
+from mlplatform.api.middleware import request_id_new
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,13 @@ def test_log_lines_are_json_with_the_request_id(client: Client) -> None:
     assert line["request_id"] == "log-trace-7"
     assert line["level"] == "ERROR"
     assert "secret internal detail" in line["exception"]
+
+
+def test_generated_request_ids_sort_by_time_and_do_not_repeat() -> None:
+    first = request_id_new()
+    time.sleep(0.002)
+    later = [request_id_new() for _ in range(1000)]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in [first, *later])
+    assert all(first < i for i in later)
+    assert len(set(later)) == 1000
+    assert abs(int(first[:12], 16) - time.time() * 1000) < 5000
