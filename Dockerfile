@@ -24,4 +24,4 @@ RUN python manage.py collectstatic --no-input -v0 \
 
 USER app
 EXPOSE 8080
-CMD ["sh", "-c", "exec gunicorn mlplatform.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --threads ${GUNICORN_THREADS} --timeout 120 --no-control-socket --access-logfile -"]
+CMD ["sh", "-c", "exec gunicorn mlplatform.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --threads ${GUNICORN_THREADS} --reuse-port --timeout 120 --no-control-socket --access-logfile -"]

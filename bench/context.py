@@ -24,6 +24,7 @@ class Sizes:
     timing_repeats: int
     training_repeats: int
     serving_seconds: int
+    serving_rounds: int
     batch_symbols: int
     batch_repeats: int
 
@@ -38,6 +39,7 @@ class Sizes:
                 timing_repeats=2,
                 training_repeats=1,
                 serving_seconds=1,
+                serving_rounds=1,
                 batch_symbols=10,
                 batch_repeats=2,
             )
@@ -48,7 +50,8 @@ class Sizes:
             drift_reference_symbols=40,
             timing_repeats=5,
             training_repeats=3,
-            serving_seconds=5,
+            serving_seconds=3,
+            serving_rounds=3,
             batch_symbols=500,
             batch_repeats=7,
         )

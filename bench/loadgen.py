@@ -45,6 +45,8 @@ class LoadResult:
     p99_ms: float
     max_ms: float
     errors: int
+    #: req/s of every round when this result is the median of several
+    rounds: tuple[float, ...] = ()
 
     @property
     def rps(self) -> float:

@@ -95,6 +95,7 @@ def main() -> int:
             os.environ.get("WEB_CONCURRENCY", "2"),
             "--threads",
             os.environ.get("GUNICORN_THREADS", "4"),
+            "--reuse-port",  # a listening socket per worker: the kernel spreads connections
             "--no-control-socket",
             "--access-logfile",
             "-",
