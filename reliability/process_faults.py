@@ -11,6 +11,7 @@ while training fails with a clear error and ``/ready`` reports the storage.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -75,6 +76,23 @@ def _run_state(db: Database, run_id: str) -> tuple[str, str]:
     return (str(row[0][0]), str(row[0][1] or "")) if row else ("missing", "")
 
 
+#: Training stages before anything is written to the registry (registry.training).
+COMPUTING_STAGES = frozenset({"loading_data", "splitting", "cross_validation", "fitting"})
+
+
+def _run_stage(db: Database, run_id: str) -> str:
+    row = db.query(
+        "SELECT state, progress FROM registry_trainingrun WHERE run_id IN (%s, %s)",
+        (run_id.replace("-", ""), run_id),
+    )
+    if not row or row[0][0] != "running":
+        return ""
+    progress = row[0][1]
+    if isinstance(progress, str):
+        progress = json.loads(progress)
+    return str((progress or {}).get("stage", ""))
+
+
 def training_worker_killed(template: Prepared, workdir: Path) -> Outcome:
     """POST /admin/train (big), kill -9 the worker mid-run, restart it, train again."""
     problems: list[str] = []
@@ -96,9 +114,14 @@ def training_worker_killed(template: Prepared, workdir: Path) -> Outcome:
                 command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             try:
-                if not wait_until(lambda: _run_state(db, run_id)[0] == "running", timeout=60):
+                # Killed while it computes, before it writes anything: a kill during the
+                # registering stage may leave an orphan folder by design (reconciliation
+                # imports one only if its manifest verifies), which is not what this tests.
+                if not wait_until(
+                    lambda: _run_stage(db, run_id) in COMPUTING_STAGES, timeout=60, interval=0.02
+                ):
                     problems.append("the run never started")
-                time.sleep(1.0)  # well inside feature building / fitting of 150 x 2,520 candles
+                killed_at = _run_stage(db, run_id)
                 worker.send_signal(signal.SIGKILL)
                 worker.wait(10)
             finally:
@@ -143,7 +166,8 @@ def training_worker_killed(template: Prepared, workdir: Path) -> Outcome:
     return Outcome(
         scenario="kill -9 of the training worker",
         load="worker SIGKILLed mid-run (150 symbols x 2,520 candles), then restarted",
-        result=f"run {state} ({error[:60]}); no version or artifact added; next run "
+        result=f"killed at stage {killed_at}; run {state} ({error[:60]}); no version or "
+        "artifact added; next run "
         f"{next_state}, +1 version"
         if not problems
         else "; ".join(problems),
