@@ -236,7 +236,9 @@ def freshness_report(*, max_candle_age_hours: float, max_model_age_days: float) 
 
     ``status`` is ``stale`` when no model exists, the newest model is older than
     ``max_model_age_days``, or a served symbol's latest candle is missing or older than
-    ``max_candle_age_hours``; ``reasons`` says which. Ages are seconds before ``checked_at``.
+    ``max_candle_age_hours``; ``reasons`` says which. Otherwise it is ``unknown`` until a
+    prediction has recorded some symbol's market data (nothing to judge yet), then ``fresh``.
+    Ages are seconds before ``checked_at``.
     """
     now = timezone.now()
     upstream = upstream_last_seen()
@@ -275,7 +277,7 @@ def freshness_report(*, max_candle_age_hours: float, max_model_age_days: float) 
             }
         )
     return {
-        "status": "stale" if reasons else "fresh",
+        "status": "stale" if reasons else ("fresh" if symbols else "unknown"),
         "checked_at": now.isoformat(),
         "upstream_last_seen": _iso(upstream),
         "upstream_age_seconds": _age_seconds(upstream, now),

@@ -95,3 +95,11 @@ def test_empty_database_is_stale_without_model(api_client) -> None:
     assert body["upstream_last_seen"] is None
     assert body["last_prediction_time"] is None
     assert body["symbols"] == []
+
+
+def test_a_recent_model_before_any_market_data_is_unknown_not_fresh(api_client) -> None:
+    model_version_create(created_at=timezone.now() - timedelta(hours=1))
+    body = api_client.get(URL).json()
+    assert (body["status"], body["reasons"], body["symbols"]) == ("unknown", [], [])
+    _freshness("AAPL", candle_hours_ago=1, seen_minutes_ago=1)
+    assert api_client.get(URL).json()["status"] == "fresh"
