@@ -16,6 +16,7 @@ limit. The trade: a client can spend up to twice its budget across a window boun
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -23,11 +24,16 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from audit.services import audit_event_record
+from mlplatform.actors import Actor
 from mlplatform.api.auth import client_ip
 from mlplatform.process_state import register_reset
+
+logger = logging.getLogger(__name__)
 
 #: Above this many live keys, expired windows are swept before the next one is added.
 LOCAL_SWEEP_ABOVE = 4096
@@ -103,7 +109,12 @@ class _WindowCounterThrottle(BaseThrottle):
         else:
             count = _shared_incr(key, timeout=window + 1)
         self._wait = window_end - now
+        if count == limit + 1:
+            self.first_refusal(request, limit=limit, window=window)
         return count <= limit
+
+    def first_refusal(self, request: Request, *, limit: int, window: int) -> None:
+        """Called once per client and window, on the first request over the limit."""
 
     def wait(self) -> float:
         return self._wait
@@ -118,8 +129,25 @@ class PublicRateThrottle(_WindowCounterThrottle):
 
 
 class LoginRateThrottle(_WindowCounterThrottle):
-    """Sign-in attempts, counted apart from the public routes."""
+    """Sign-in attempts, counted apart from the public routes.
+
+    The first refused attempt of a window is audited (one row per client and window, so a
+    flood of attempts cannot flood the audit trail); wrong passwords are audited one by one.
+    """
 
     scope = "login"
     requests_setting = "LOGIN_RATE_LIMIT_REQUESTS"
     window_setting = "LOGIN_RATE_LIMIT_WINDOW_SECONDS"
+
+    def first_refusal(self, request: Request, *, limit: int, window: int) -> None:
+        try:
+            audit_event_record(
+                actor=Actor(name="anonymous", type="anonymous"),
+                action="auth.login",
+                outcome="denied",
+                details={"reason": "throttled", "limit": limit, "window_seconds": window},
+                request=request,
+            )
+        except DatabaseError:
+            # the refusal stands without its audit row while the database is away
+            logger.warning("could not audit a throttled sign-in", exc_info=True)

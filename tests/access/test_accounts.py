@@ -89,6 +89,14 @@ def test_login_throttle_trips_at_the_configured_count(api_client, operator_user,
     assert response.json()["error"] == "throttled"
     assert 1 <= int(response["Retry-After"]) <= 60
     assert not Token.objects.exists()
+    assert _login(api_client, "operator", PASSWORD).status_code == 429
+    # the wrong passwords one by one, the refusals once per client and window
+    denied = AuditEvent.objects.filter(action="auth.login", outcome="denied")
+    reasons = [event.details["reason"] for event in denied.order_by("id")]
+    assert reasons == ["invalid credentials"] * 3 + ["throttled"]
+    throttled = denied.get(details__reason="throttled")
+    assert throttled.details == {"reason": "throttled", "limit": 3, "window_seconds": 60}
+    assert throttled.client_ip == "127.0.0.1"
     # another client address has its own budget
     assert _login(api_client, "operator", PASSWORD, REMOTE_ADDR="10.9.8.7").status_code == 200
 
