@@ -215,6 +215,11 @@ class LinearModel:
         object.__setattr__(self, "intercept", intercept)
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "n_samples", int(self.n_samples))
+        # predict_one's form: the standardization folded into the coefficients
+        raw = self.coefficients / self.stds
+        raw.setflags(write=False)
+        object.__setattr__(self, "_raw_coefficients", raw)
+        object.__setattr__(self, "_raw_intercept", float(intercept - self.means @ raw))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LinearModel):
@@ -244,13 +249,21 @@ class LinearModel:
         arr = _as_matrix(X, self.n_features)
         return ((arr - self.means) / self.stds) @ self.coefficients + self.intercept
 
+    def predict_one(self, x: np.ndarray) -> float:
+        """The prediction for one row of ``n_features`` values: one dot product on the
+        original scale, the serving path's form of ``predict`` (they agree to rounding,
+        about 1e-16 relative; ``predict`` costs four array operations more per call)."""
+        if x.shape != (self.n_features,):
+            raise ValidationFailed(f"x must have shape ({self.n_features},), got {x.shape}")
+        return float(x @ self._raw_coefficients) + self._raw_intercept
+
     def raw_coefficients(self) -> np.ndarray:
         """Coefficients on the original scale: ``x @ raw_coefficients() + raw_intercept()``."""
-        return self.coefficients / self.stds
+        return self._raw_coefficients
 
     def raw_intercept(self) -> float:
         """Intercept on the original feature scale."""
-        return float(self.intercept - self.means @ self.raw_coefficients())
+        return self._raw_intercept
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form; floats survive ``json`` round trips exactly (``repr`` is exact)."""

@@ -303,8 +303,7 @@ def prediction_make(
 
     t_inference = time.perf_counter()
     row = snapshot.feature_row(spec.volatility_window)
-    x = row.values[spec.columns][np.newaxis, :]
-    expected_return = float(loaded.model.predict(x)[0])
+    expected_return = loaded.model.predict_one(row.values[spec.columns])
     inference_ms = (time.perf_counter() - t_inference) * 1000.0
 
     outputs = _item(loaded=loaded, expected_return=expected_return, degraded=degraded)

@@ -111,6 +111,18 @@ def test_predict_is_vectorized_and_raw_coefficients_are_equivalent() -> None:
         model.predict(X[:, :3])
 
 
+def test_predict_one_agrees_with_predict_to_rounding() -> None:
+    X, y = _dataset(9)
+    model = fit_ridge(X, y, alpha=0.5)
+    batch = model.predict(X)
+    single = np.array([model.predict_one(row) for row in X])
+    np.testing.assert_allclose(single, batch, rtol=1e-12, atol=1e-15)
+    assert isinstance(model.predict_one(X[0]), float)
+    for bad in (X[:2], X[0, :3]):
+        with pytest.raises(ValidationFailed):
+            model.predict_one(bad)
+
+
 def test_dict_round_trip_is_exact_through_json() -> None:
     X, y = _dataset(8)
     names = [f"f{i}" for i in range(X.shape[1])]

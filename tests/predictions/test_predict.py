@@ -50,8 +50,8 @@ def _expected_return(symbol: str, version: str | None = None) -> tuple[float, di
         symbol, exchange="NASDAQ", lookback=history_rows(loaded.volatility_window)
     )
     row = latest_feature_row(series.candles, volatility_window=loaded.volatility_window)
-    x = row[list(loaded.feature_names)].to_numpy(dtype="float64")[np.newaxis, :]
-    return float(loaded.model.predict(x)[0]), row
+    x = row[list(loaded.feature_names)].to_numpy(dtype="float64")
+    return loaded.model.predict_one(x), row
 
 
 def test_predict_returns_exactly_the_design_fields(model, api_client) -> None:
