@@ -9,6 +9,7 @@ import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -70,8 +71,22 @@ def prepare_dashboard() -> list[str] | None:
     return ["npm", "run", "start", "--", "-H", HOST, "-p", str(DASHBOARD_PORT)]
 
 
+def port_taken(port: int) -> bool:
+    """True when something listens on HOST:port. Checked up front: with --reuse-port, a second
+    gunicorn would share the port with the first instead of failing to bind."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return True
+    return False
+
+
 def main() -> int:
     os.chdir(ROOT)
+    if port_taken(PORT):
+        print(f"==> port {PORT} on {HOST} is in use (another `make run`?); stop it or set PORT")
+        return 1
     # Hashed, compressed static files (as in production): collectstatic and gunicorn must agree.
     os.environ["STATIC_MANIFEST"] = "true"
     step("migrating the database")
