@@ -178,8 +178,10 @@ make bench-smoke   # the harness at tiny sizes (part of `make test`)
 
 The serving entry uses `wrk` (`apt-get install wrk`; without it, or with
 `BENCH_LOADGEN=python`, a GIL-bound Python load generator stands in, fine for smoke runs
-only); gunicorn runs 2 workers x 4 threads on 127.0.0.1 with throttling lifted and the
-market-data cache TTL at 300 s so "warm" stays warm. PostgreSQL rows run when a server
+only); gunicorn runs 2 workers x 4 threads with `--reuse-port` on 127.0.0.1 with
+throttling lifted and the market-data cache TTL at 300 s so "warm" stays warm. Each load is
+run in 3 rounds that alternate `/health` and `/predict`; the round with the median req/s is
+reported, with every round's req/s in the notes. PostgreSQL rows run when a server
 answers at `BENCH_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`;
 a throw-away `bench_<random>` database is created and dropped), else they are skipped with
 the reason. The machine is shared, so numbers move by some tens of percent between runs;

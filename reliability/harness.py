@@ -335,6 +335,7 @@ class Gunicorn:
             str(timeout),
             "--graceful-timeout",
             "5",
+            "--reuse-port",  # as make run and the Dockerfile
             "--no-control-socket",
         ]
         self.workers = workers
