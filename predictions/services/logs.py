@@ -201,7 +201,8 @@ class _LogInsert:
         if db.vendor == "postgresql":
             self._write_postgresql(db, rows)
             return
-        # PostgreSQL reports no limit; its wire protocol allows 65535 parameters per statement.
+        # SQLite reports its parameter limit; a backend that reports none gets 65535 (the
+        # PostgreSQL wire protocol's).
         limit = db.features.max_query_params or 65535
         per_statement = max(1, limit // len(self.fields))
         chunks = [

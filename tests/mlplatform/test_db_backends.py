@@ -171,3 +171,22 @@ def test_the_preparing_cursor_is_safe_to_use_from_several_threads() -> None:
     for thread in threads:
         thread.join()
     assert len({id(cursor) for cursor in seen.values()}) == 3  # all alive, so ids differ
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_with_prepared_statements_off_nothing_is_prepared() -> None:
+    """DATABASE_PREPARED_STATEMENTS=false (OPTIONS prepare_threshold None), for PgBouncer."""
+    options = {**connection.settings_dict["OPTIONS"], "prepare_threshold": None}
+    backend = type(connections["default"])  # (``connection`` is a proxy)
+    wrapper = backend({**connection.settings_dict, "OPTIONS": options}, alias="default")
+    try:
+        cursor = wrapper.preparing_cursor()
+        for value in range(3):
+            cursor.execute("SELECT %s::int * 2", [value])
+            assert cursor.fetchone()[0] == value * 2
+        with wrapper.cursor() as plain:
+            plain.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert plain.fetchone()[0] == 0
+    finally:
+        wrapper.close()
