@@ -24,9 +24,12 @@ from django.utils import timezone
 
 from audit.services import audit_event_record
 from mlplatform.actors import Actor
+from mlplatform.core import features as core_features
+from mlplatform.core.model import LinearModel
 from mlplatform.errors import AppError, ValidationFailed
 from mlplatform.market_data import market_data_source
 from registry.errors import ModelNotFound, ModelNotReady, NothingToRollback
+from registry.loading import loaded_model_get
 from registry.models import Activation, ModelVersion, TrainingRun
 from registry.selectors import model_version_active, version_label_check
 from registry.storage import (
@@ -39,7 +42,12 @@ from registry.storage import (
     artifact_store,
     sha256_hex,
 )
-from registry.training import TrainingResult, training_params_resolve, training_run_pipeline
+from registry.training import (
+    TrainingParams,
+    TrainingResult,
+    training_params_resolve,
+    training_run_pipeline,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -355,8 +363,21 @@ class PolicyDecision:
     reason: str
 
 
-def activation_policy_decide(*, policy: str, validation_rmse: float | None) -> PolicyDecision:
-    """``always`` | ``never`` | ``if_better`` (beats the active version's validation rmse)."""
+def _fmt(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.6g}"
+
+
+def activation_policy_decide(
+    *, policy: str, validation_rmse: float | None, champion: dict[str, Any] | None = None
+) -> PolicyDecision:
+    """``always`` | ``never`` | ``if_better``: beats the active version's validation rmse.
+
+    With ``champion`` (the active version scored on the new run's own validation rows, see
+    ``training_run_pipeline``) the two models are compared on identical data. Without it (the
+    active version has another feature layout or horizon, or its artifact cannot be loaded),
+    the comparison falls back to the rmse stored with the active version, which was measured
+    on its own validation data, and the reason says so.
+    """
     if policy == "always":
         return PolicyDecision(True, "policy always")
     if policy == "never":
@@ -364,20 +385,40 @@ def activation_policy_decide(*, policy: str, validation_rmse: float | None) -> P
     active = model_version_active()
     if active is None:
         return PolicyDecision(True, "policy if_better: no active version")
-    active_rmse = (active.validation_metrics.get("model") or {}).get("rmse")
     if validation_rmse is None:
         return PolicyDecision(False, "policy if_better: new validation rmse undefined")
-    if active_rmse is None or validation_rmse < active_rmse:
-        return PolicyDecision(
-            True,
-            f"policy if_better: validation rmse {validation_rmse:.6g} < "
-            f"{active.version}'s {active_rmse if active_rmse is None else f'{active_rmse:.6g}'}",
-        )
+    if champion is not None and champion["version"] == active.version:
+        active_rmse = champion["rmse"]
+        basis = f"on the same {champion['rows']:,} validation rows"
+    else:
+        active_rmse = (active.validation_metrics.get("model") or {}).get("rmse")
+        basis = "(its stored rmse, measured on its own validation data)"
+    better = active_rmse is None or validation_rmse < active_rmse
     return PolicyDecision(
-        False,
-        f"policy if_better: validation rmse {validation_rmse:.6g} >= "
-        f"{active.version}'s {active_rmse:.6g}",
+        better,
+        f"policy if_better: validation rmse {_fmt(validation_rmse)} "
+        f"{'<' if better else '>='} {active.version}'s {_fmt(active_rmse)} {basis}",
     )
+
+
+def _champion(params: TrainingParams) -> tuple[str, LinearModel] | None:
+    """The active version's model when it reads the same features and predicts the same
+    horizon as a run with ``params`` (so it can be scored on that run's validation rows)."""
+    active = model_version_active()
+    if active is None:
+        return None
+    try:
+        loaded = loaded_model_get(version=active.version)
+    except AppError:
+        logger.warning("if_better: cannot load %s to score it; using its stored rmse", active)
+        return None
+    comparable = (
+        loaded.feature_names == tuple(core_features.FEATURE_NAMES)
+        and loaded.feature_schema_hash
+        == core_features.feature_schema_hash(params.volatility_window)
+        and loaded.horizon_days == params.horizon
+    )
+    return (loaded.version, loaded.model) if comparable else None
 
 
 def train_model(
@@ -390,10 +431,14 @@ def train_model(
     """Train, register and (per the activation policy) activate a new version, in the foreground."""
     progress = progress_callback or (lambda stage, percent: None)
     resolved = training_params_resolve(params)
-    result = training_run_pipeline(params=resolved, source=market_data_source(), progress=progress)
+    champion = _champion(resolved) if resolved.activation_policy == "if_better" else None
+    result = training_run_pipeline(
+        params=resolved, source=market_data_source(), progress=progress, champion=champion
+    )
     decision = activation_policy_decide(
         policy=resolved.activation_policy,
         validation_rmse=(result.validation_metrics.get("model") or {}).get("rmse"),
+        champion=result.champion_validation,
     )
     progress("registering", 92)
     version = model_version_register(result=result, actor=actor, run=run)

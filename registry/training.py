@@ -197,6 +197,9 @@ class TrainingResult:
     split: dict[str, Any]
     feature_names: tuple[str, ...]
     feature_schema_hash: str
+    #: The champion (the active version when training began) scored on this run's validation
+    #: rows, when it was given: ``{"version", "rmse", "rows"}``.
+    champion_validation: dict[str, Any] | None = None
 
 
 def _noop(stage: str, percent: int) -> None:
@@ -347,9 +350,18 @@ def drift_reference_build(
 
 
 def training_run_pipeline(
-    *, params: TrainingParams, source: MarketDataSource, progress: ProgressCallback = _noop
+    *,
+    params: TrainingParams,
+    source: MarketDataSource,
+    progress: ProgressCallback = _noop,
+    champion: tuple[str, LinearModel] | None = None,
 ) -> TrainingResult:
-    """Run the whole pipeline and return everything a version stores (no registration)."""
+    """Run the whole pipeline and return everything a version stores (no registration).
+
+    ``champion`` is ``(version, model)`` of the version to beat, built on the same feature
+    layout and horizon: it is scored on this run's validation rows, so a policy compares the
+    two models on identical data rather than each on its own.
+    """
     names = tuple(core_features.FEATURE_NAMES)
     progress("loading_data", 2)
     dataset = dataset_build(params=params, source=source, progress=progress)
@@ -412,6 +424,16 @@ def training_run_pipeline(
     y_val, p_val = predict_chunked(dataset, test_mask, model)
     training_metrics = evaluate(y_train, p_train, train_mean=train_mean)
     validation_metrics = evaluate(y_val, p_val, train_mean=train_mean)
+    champion_validation = None
+    if champion is not None:
+        label, champion_model = champion
+        _, p_champion = predict_chunked(dataset, test_mask, champion_model)
+        scores = evaluate(y_val, p_champion, train_mean=train_mean)
+        champion_validation = {
+            "version": label,
+            "rmse": scores["model"]["rmse"],
+            "rows": y_val.size,
+        }
     residuals = y_val - p_val
     residual_std = float(np.std(residuals, ddof=1)) if residuals.size > 1 else float("nan")
     if not math.isfinite(residual_std) or residual_std <= 0:
@@ -442,4 +464,5 @@ def training_run_pipeline(
         split=split,
         feature_names=names,
         feature_schema_hash=core_features.feature_schema_hash(params.volatility_window),
+        champion_validation=champion_validation,
     )

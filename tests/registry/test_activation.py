@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from audit.models import AuditEvent
 from mlplatform.actors import Actor
+from mlplatform.core.splits import time_split
+from mlplatform.market_data import market_data_source
 from registry.errors import ModelNotFound, ModelNotReady, NothingToRollback
+from registry.loading import loaded_model_get
 from registry.models import Activation, ModelVersion
 from registry.selectors import (
     activation_list,
@@ -18,6 +22,7 @@ from registry.selectors import (
 )
 from registry.services import model_version_activate, model_version_rollback, train_model
 from registry.storage import artifact_store
+from registry.training import dataset_build, predict_chunked, training_params_resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +144,37 @@ def test_reactivating_the_active_version_is_a_recorded_noop(small_params, system
     model_version_activate(version="v1", actor=Actor("ops", "user"))
     assert Activation.objects.count() == 1
     assert AuditEvent.objects.filter(action="model.activate", details__noop=True).count() == 1
+
+
+def test_if_better_scores_the_active_version_on_the_new_runs_validation_rows(
+    small_params, system_actor
+):
+    """Champion and challenger are compared on identical rows, not each on its own data."""
+    first = _train(small_params, system_actor, policy="always")
+    other = {**small_params, "symbols": ["DDD", "EEE", "FFF"]}
+    challenger = _train(other, system_actor, policy="if_better")
+    decision = challenger.policy_decision
+
+    # the champion's rmse, recomputed independently on the challenger's validation rows
+    params = training_params_resolve(other)
+    dataset = dataset_build(params=params, source=market_data_source())
+    _, test_idx = time_split(
+        dataset.dates, test_size=params.test_size, embargo=params.horizon, groups=dataset.groups
+    )
+    mask = np.zeros(dataset.n_rows, dtype=bool)
+    mask[test_idx] = True
+    y_val, p_champion = predict_chunked(dataset, mask, loaded_model_get(version="v1").model)
+    champion_rmse = float(np.sqrt(np.mean((y_val - p_champion) ** 2)))
+    challenger_rmse = challenger.validation_metrics["model"]["rmse"]
+
+    assert f"v1's {champion_rmse:.6g} on the same {y_val.size:,} validation rows" in decision.reason
+    assert decision.activate is (challenger_rmse < champion_rmse)
+    stored = first.validation_metrics["model"]["rmse"]
+    assert stored != pytest.approx(champion_rmse, rel=1e-9)  # other data, another number
+    assert model_version_active().version == ("v2" if decision.activate else "v1")
+
+
+def test_if_better_falls_back_to_the_stored_rmse_for_another_horizon(small_params, system_actor):
+    _train(small_params, system_actor, policy="always")
+    longer = _train({**small_params, "horizon": 10}, system_actor, policy="if_better")
+    assert "its stored rmse, measured on its own validation data" in longer.policy_decision.reason
