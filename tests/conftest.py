@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -79,6 +80,15 @@ def viewer_headers(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A signed-in user who is not an operator."""
     user = User.objects.create_user("viewer", password="viewer-password-123")
     return token_headers(user)
+
+
+def psycopg_connect() -> psycopg.Connection:
+    """A plain psycopg connection (autocommit) to the database the tests use, outside Django's
+    connection handling: another client, as a second process would be."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)  # Django's client-side cursor class
+    params.pop("context", None)  # Django's adapters
+    return psycopg.connect(**params, autocommit=True)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from mlplatform.db.sqlite3.base import (
 from mlplatform.db.sqlite3.base import (
     DatabaseWrapper as SqliteWrapper,
 )
+from tests.conftest import psycopg_connect
 
 
 def _until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
@@ -128,10 +129,7 @@ def test_a_connection_the_server_closed_is_replaced_at_the_next_query() -> None:
     """What a PostgreSQL restart does to a kept connection: the next request reconnects."""
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
     old_pid = _backend_pid()
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as admin:
+    with psycopg_connect() as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [old_pid])
     assert _until(lambda: connection.is_usable() is False)
     connection.health_check_done = False  # what a new request does (close_old_connections)

@@ -8,7 +8,6 @@ import threading
 import time
 from datetime import timedelta
 
-import psycopg
 import pytest
 from django.db import OperationalError, connection, connections
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from audit.models import PredictionLog
 from predictions.services import prediction_logs_insert
 from predictions.services.logs import _GroupCommit
+from tests.conftest import psycopg_connect
 
 
 def _row(i: int, now, features) -> dict:  # type: ignore[no-untyped-def]
@@ -177,7 +177,7 @@ def test_concurrent_requests_each_return_after_their_own_row_is_committed() -> N
                 request_id = f"req-{i}-{k}"
                 prediction_logs_insert([{**_row(i, now, {"i": i}), "request_id": request_id}])
                 # visible to another connection the moment the call returns
-                with psycopg.connect(**_plain_params(), autocommit=True) as other:
+                with psycopg_connect() as other:
                     found = other.execute(
                         "SELECT count(*) FROM audit_predictionlog WHERE request_id = %s",
                         [request_id],
@@ -196,10 +196,3 @@ def test_concurrent_requests_each_return_after_their_own_row_is_committed() -> N
     assert failures == []
     assert PredictionLog.objects.count() == 30
     assert prediction_logs_insert.group.rounds - rounds_before <= 30
-
-
-def _plain_params() -> dict:
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    return params
