@@ -19,6 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -41,7 +42,15 @@ from reliability.harness import (
     wait_until,
 )
 from reliability.load import LOAD_SYMBOLS
-from reliability.loadgen import CallResult, ledger_check, predict_plan, run_load, summarize
+from reliability.loadgen import (
+    CallResult,
+    Ledger,
+    LoadSummary,
+    ledger_check,
+    predict_plan,
+    run_load,
+    summarize,
+)
 
 ADMIN = {"X-API-Key": ADMIN_KEY}
 
@@ -246,6 +255,46 @@ def web_worker_killed(template: Prepared, workdir: Path, *, total: int = 3000) -
     )
 
 
+def _ready_within(server: Gunicorn, seconds: float) -> bool:
+    """True once ``/ready`` answers 200 (polled; connection errors count as not yet)."""
+    return wait_until(
+        lambda: requests.get(server.url + "/ready", timeout=10).status_code == 200,
+        timeout=seconds,
+    )
+
+
+@dataclass(frozen=True)
+class _AfterFault:
+    """What the database scenarios check once the fault is over."""
+
+    summary: LoadSummary
+    ledger: Ledger
+    corrupt: int
+    probe_ok: int
+    probe_total: int
+    codes_503: set[str]
+
+
+def _after_fault(
+    server: Gunicorn, db: Database, results: list[CallResult], tag: str, seed: int
+) -> _AfterFault:
+    """Probe 50 fresh predictions, then account for every request the load sent."""
+    probe = run_load(
+        server.url,
+        predict_plan(50, symbols=LOAD_SYMBOLS, seed=seed),
+        concurrency=8,
+        tag=f"{tag}after",
+    )
+    return _AfterFault(
+        summary=summarize(results),
+        ledger=ledger_check(db, results, tag),
+        corrupt=_corrupt_logs(db),
+        probe_ok=sum(1 for r in probe if r.status == 200 and not r.error),
+        probe_total=len(probe),
+        codes_503={code for r in results if r.status == 503 for code in r.error_codes},
+    )
+
+
 # --- PostgreSQL restarted under load -----------------------------------------------------------
 
 
@@ -273,49 +322,36 @@ def postgres_restarted(template: Prepared, workdir: Path, *, total: int = 3000) 
         restarted_in = time.monotonic() - started
         if restart.returncode != 0:
             problems.append(f"pg_ctlcluster restart failed: {restart.stderr[-300:]}")
-        ready_at: float | None = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(server.url + "/ready", timeout=10).status_code == 200:
-                    ready_at = time.monotonic() - started
-                    break
-            time.sleep(0.2)
+        ready_again = _ready_within(server, 60)
+        ready_at = time.monotonic() - started
         thread.join(timeout=600)
-        probe = run_load(
-            server.url,
-            predict_plan(50, symbols=LOAD_SYMBOLS, seed=99),
-            concurrency=8,
-            tag="pgrafter",
-        )
-        summary = summarize(results)
-        errors = {s: c for s, c in summary.statuses.items() if s != 200}
-        probe_ok = sum(1 for r in probe if r.status == 200 and not r.error)
-        ledger = ledger_check(db, results, "pgr")
-        corrupt = _corrupt_logs(db)
+        after = _after_fault(server, db, results, "pgr", seed=99)
+        errors = {s: c for s, c in after.summary.statuses.items() if s != 200}
         bad_statuses = {s: c for s, c in errors.items() if s != 503}
-        codes = {code for r in results if r.status == 503 for code in r.error_codes}
-        if codes - {"database_unavailable"}:
-            problems.append(f"503 answers with codes {sorted(codes)}")
-        if ready_at is None:
+        if after.codes_503 - {"database_unavailable"}:
+            problems.append(f"503 answers with codes {sorted(after.codes_503)}")
+        if not ready_again:
             problems.append("/ready did not return to 200 within 60 s")
-        if probe_ok != len(probe):
-            problems.append(f"after the restart only {probe_ok}/{len(probe)} predictions succeed")
+        if after.probe_ok != after.probe_total:
+            problems.append(
+                f"after the restart only {after.probe_ok}/{after.probe_total} predictions succeed"
+            )
         if bad_statuses:
             problems.append(f"answers other than 200/503 during the restart: {bad_statuses}")
-        if ledger.violations or corrupt:
-            problems.append(f"ledger {ledger.text()}, corrupt rows {corrupt}")
+        if after.ledger.violations or after.corrupt:
+            problems.append(f"ledger {after.ledger.text()}, corrupt rows {after.corrupt}")
     return Outcome(
         scenario="PostgreSQL restarted under load",
         load=f"{total:,} requests at concurrency 8; pg_ctlcluster restart at 1/4",
         result=f"restart took {restarted_in:.1f} s; /ready 200 again after {ready_at:.1f} s; "
         f"during it {dict(errors)} (503 database_unavailable); predictions resumed "
-        f"({probe_ok}/{len(probe)}) without restarting gunicorn; {ledger.text()}"
+        f"({after.probe_ok}/{after.probe_total}) without restarting gunicorn; "
+        f"{after.ledger.text()}"
         if not problems
         else "; ".join(problems),
-        data_lost=ledger.violations,
+        data_lost=after.ledger.violations,
         ok=not problems,
-        details=[*problems, f"statuses {summary.status_text()}"],
+        details=[*problems, f"statuses {after.summary.status_text()}"],
     )
 
 
@@ -348,46 +384,39 @@ def database_outage(
             during = requests.get(server.url + "/ready", timeout=30)
             admin.execute(f'ALTER DATABASE "{db.name}" ALLOW_CONNECTIONS true')
         back = time.monotonic()
-        ready_again = wait_until(
-            lambda: requests.get(server.url + "/ready", timeout=10).status_code == 200,
-            timeout=30,
-        )
+        ready_again = _ready_within(server, 30)
         ready_after = time.monotonic() - back
         thread.join(timeout=600)
-        probe = run_load(
-            server.url,
-            predict_plan(50, symbols=LOAD_SYMBOLS, seed=98),
-            concurrency=8,
-            tag="dboafter",
-        )
-        summary = summarize(results)
-        ledger = ledger_check(db, results, "dbo")
-        corrupt = _corrupt_logs(db)
-        probe_ok = sum(1 for r in probe if r.status == 200 and not r.error)
-        codes = {code for r in results if r.status == 503 for code in r.error_codes}
-        bad = {s: c for s, c in summary.statuses.items() if s not in (200, 503)}
+        after = _after_fault(server, db, results, "dbo", seed=98)
+        statuses = after.summary.statuses
+        bad = {s: c for s, c in statuses.items() if s not in (200, 503)}
         if during.status_code != 503:
             problems.append(f"/ready during the outage: {during.status_code}")
         if not ready_again:
             problems.append("/ready did not return to 200 within 30 s")
-        if bad or codes - {"database_unavailable"}:
-            problems.append(f"answers other than 200/503 database_unavailable: {bad} {codes}")
-        if summary.statuses.get(503, 0) == 0:
+        if bad or after.codes_503 - {"database_unavailable"}:
+            problems.append(
+                f"answers other than 200/503 database_unavailable: {bad} {after.codes_503}"
+            )
+        if statuses.get(503, 0) == 0:
             problems.append("no request met the outage (it was too short to test anything)")
-        if probe_ok != len(probe):
-            problems.append(f"after the outage only {probe_ok}/{len(probe)} predictions succeed")
-        if ledger.violations or corrupt:
-            problems.append(f"ledger {ledger.text()}, corrupt rows {corrupt}")
+        if after.probe_ok != after.probe_total:
+            problems.append(
+                f"after the outage only {after.probe_ok}/{after.probe_total} predictions succeed"
+            )
+        if after.ledger.violations or after.corrupt:
+            problems.append(f"ledger {after.ledger.text()}, corrupt rows {after.corrupt}")
     return Outcome(
         scenario="Database connections cut under load",
         load=f"{total:,} requests at concurrency 8; backends of this database terminated and "
         f"refused for {outage:.0f} s",
-        result=f"{summary.statuses.get(200, 0):,} x 200, {summary.statuses.get(503, 0)} x 503 "
+        result=f"{statuses.get(200, 0):,} x 200, {statuses.get(503, 0)} x 503 "
         f"database_unavailable, 0 x 500; /ready 503 during, 200 again {ready_after:.1f} s "
-        f"after; predictions resumed ({probe_ok}/{len(probe)}); {ledger.text()}"
+        f"after; predictions resumed ({after.probe_ok}/{after.probe_total}); "
+        f"{after.ledger.text()}"
         if not problems
         else "; ".join(problems),
-        data_lost=ledger.violations,
+        data_lost=after.ledger.violations,
         ok=not problems,
         details=problems,
     )
