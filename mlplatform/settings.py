@@ -181,8 +181,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "mlplatform.db.postgresql"
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
-    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        _db["OPTIONS"]["prepare_threshold"] = None
+    # Django leaves psycopg's prepare_threshold at None (nothing is ever prepared, for the sake
+    # of connection poolers); its own cursors bind client-side and never prepare anyway, so a
+    # threshold only lets mlplatform.db.postgresql's PreparingCursor prepare the hot INSERT.
+    # false: for a PgBouncer older than 1.21 in transaction mode.
+    _db["OPTIONS"]["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -77,8 +77,8 @@ def test_production_with_safe_settings_starts_and_deploy_check_is_clean() -> Non
         ),
         (
             {"DATABASE_URL": "postgres://u@db:5432/x"},
-            "'prepare_threshold' in s.DATABASES['default']['OPTIONS']",
-            "False",
+            "s.DATABASES['default']['OPTIONS']['prepare_threshold']",
+            "5",
         ),
         (
             {"DATABASE_URL": "postgres://u@db:5432/x", "DATABASE_PREPARED_STATEMENTS": "false"},

@@ -19,14 +19,12 @@ from django.db.backends.postgresql import base
 from django.db.backends.utils import CursorWrapper
 from psycopg import pq
 
-#: psycopg's own default; PreparingCursor prepares on first use whatever the value.
-PREPARE_THRESHOLD = 5
-
 
 class PreparingCursor(psycopg.Cursor):
     """Binds on the server and prepares every statement it runs (psycopg keeps the last 100
-    per connection). Django turns psycopg's automatic preparation off (``prepare_threshold``
-    None), so the serving path's repeated statements ask for it here."""
+    per connection). Django's own cursors bind client-side and never prepare; psycopg honours
+    the request only while the connection has a ``prepare_threshold`` (the settings give it
+    one unless ``DATABASE_PREPARED_STATEMENTS=false``)."""
 
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> PreparingCursor:
         kwargs.setdefault("prepare", True)
@@ -37,17 +35,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._preparing_cursor: PreparingCursor | None = None
-
-    def get_new_connection(self, conn_params: dict[str, Any]) -> psycopg.Connection:
-        connection = super().get_new_connection(conn_params)
-        # Django passes prepare_threshold=None unless OPTIONS sets it, and psycopg then
-        # prepares nothing, even when asked. Its own cursors bind client-side and never prepare
-        # either way, so a threshold only lets PreparingCursor work. OPTIONS
-        # prepare_threshold=None (DATABASE_PREPARED_STATEMENTS=false, for a PgBouncer older
-        # than 1.21 in transaction mode) keeps everything unprepared.
-        if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
-            connection.prepare_threshold = PREPARE_THRESHOLD
-        return connection
 
     def is_usable(self) -> bool:
         connection = self.connection
