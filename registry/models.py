@@ -42,6 +42,8 @@ class ModelVersion(models.Model):
     cv_metrics = models.JSONField(default=dict, blank=True)
     dataset_window = models.JSONField(default=dict)  # symbol -> {rows, first_date, last_date}
     config = models.JSONField(default=dict)
+    #: The promotion decision at registration: {"decision": "activated"|"held", "reason": ...}.
+    promotion = models.JSONField(default=dict, blank=True)
     #: Per feature: mean, std, quantile bin edges and proportions, bounded sample (DESIGN 3).
     #: Large; list selectors defer it.
     drift_reference = models.JSONField(default=dict)
@@ -54,9 +56,6 @@ class ModelVersion(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(version__regex=VERSION_PATTERN), name="model_version_label_format"
-            ),
-            models.CheckConstraint(
-                condition=Q(is_active=False) | Q(status="ready"), name="active_version_is_ready"
             ),
         ]
 
@@ -79,6 +78,8 @@ class TrainingRun(models.Model):
     lane = models.CharField(max_length=32, default="default")
     requested_by = models.CharField(max_length=150)
     requested_by_type = models.CharField(max_length=16, default="system")
+    #: Which plane started the run: api, dashboard, admin, cli, bootstrap or schedule.
+    origin = models.CharField(max_length=16, default="api")
     params = models.JSONField(default=dict)
     progress = models.JSONField(default=dict)  # {"stage": str, "percent": int}
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -88,6 +89,8 @@ class TrainingRun(models.Model):
         ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
     )
     error = models.TextField(blank=True, default="")
+    #: The promotion decision for the version this run registered (same shape as the version's).
+    promotion = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True, default="")
     #: Liveness of the worker executing the run: a run whose worker is gone is marked failed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
