@@ -39,7 +39,10 @@ class AuditEvent(models.Model):
     target = models.CharField(max_length=255, blank=True, default="")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     details = models.JSONField(default=dict, blank=True)
+    #: The client's X-Request-ID (bounded format, echoed, never unique) ...
     request_id = models.CharField(max_length=128, blank=True, default="")
+    #: ... and the id this server generated for the same request (unique per request).
+    server_request_id = models.CharField(max_length=32, blank=True, default="")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -60,10 +63,44 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events are append-only and cannot be deleted.")
 
 
+class DeniedAttemptWindow(models.Model):
+    """How many denied attempts one client made at one action within one window.
+
+    The first denial of a window writes one AuditEvent (``details.window_start``); the rest
+    only count here, so a flood of denied requests costs the audit trail one row per client,
+    actor and window while every attempt is still accounted for.
+    """
+
+    action = models.CharField(max_length=64)
+    actor = models.CharField(max_length=150)
+    client = models.CharField(max_length=45, blank=True, default="")  # the address, or ""
+    window_start = models.DateTimeField()
+    window_seconds = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-window_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "actor", "client", "window_start"],
+                name="denied_attempt_window_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window_start:%Y-%m-%d %H:%M} {self.action} {self.client} x{self.count}"
+
+
 class PredictionLog(models.Model):
     """One served prediction: inputs, outputs, version and latency; the source of monitoring."""
 
+    #: The client's X-Request-ID when it sent a well-formed one: never assumed unique.
     request_id = models.CharField(max_length=128)
+    #: The server's own id of the request (unique per request; a batch shares one).
+    server_request_id = models.CharField(max_length=32, blank=True, default="")
+    #: Who asked (the client address), so the drift window can cap each client's share.
+    client = models.CharField(max_length=45, blank=True, default="")
     timestamp = models.DateTimeField(default=timezone.now, db_index=True)
     symbol = models.CharField(max_length=20)
     exchange = models.CharField(max_length=16, blank=True, default="")

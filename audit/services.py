@@ -3,13 +3,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from audit.models import AuditEvent, PredictionLog
+from audit.models import AuditEvent, DeniedAttemptWindow, PredictionLog
 from mlplatform.actors import Actor
 from mlplatform.api.auth import client_ip
-from mlplatform.api.context import current_request_id
+from mlplatform.api.context import current_request_id, current_server_request_id
 from mlplatform.errors import ValidationFailed
 
 
@@ -31,8 +33,56 @@ def audit_event_record(
         outcome=outcome,
         details=details or {},
         request_id=current_request_id() or "",
+        server_request_id=current_server_request_id() or "",
         client_ip=client_ip(request) if request is not None else None,
     )
+
+
+def denied_attempt_record(
+    *,
+    actor: Actor,
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    request: Any = None,
+) -> AuditEvent | None:
+    """Count one denied attempt; only the first of its client, actor, action and window
+    (``DENIED_AUDIT_WINDOW_SECONDS``) writes an AuditEvent, which names the window.
+
+    Returns that AuditEvent, or None when the attempt was only counted. The window's total is
+    ``DeniedAttemptWindow.count`` (``audit_denied_attempt_counts`` reads it).
+    """
+    window = int(settings.DENIED_AUDIT_WINDOW_SECONDS)
+    now = timezone.now()
+    start = datetime.fromtimestamp(int(now.timestamp()) // window * window, tz=now.tzinfo)
+    key = {
+        "action": action[:64],
+        "actor": actor.name[:150],
+        "client": (client_ip(request) if request is not None else None) or "",
+        "window_start": start,
+    }
+    with transaction.atomic():
+        if DeniedAttemptWindow.objects.filter(**key).update(count=F("count") + 1, last_at=now):
+            return None
+        try:
+            with transaction.atomic():
+                DeniedAttemptWindow.objects.create(**key, window_seconds=window, last_at=now)
+        except IntegrityError:  # another process opened this window first
+            DeniedAttemptWindow.objects.filter(**key).update(count=F("count") + 1, last_at=now)
+            return None
+        return audit_event_record(
+            actor=actor,
+            action=action,
+            target=target,
+            outcome=AuditEvent.Outcome.DENIED,
+            details={
+                **(details or {}),
+                "window_start": start.isoformat(),
+                "window_seconds": window,
+                "counted_in": "denied_attempt_window",
+            },
+            request=request,
+        )
 
 
 def prediction_log_clear(

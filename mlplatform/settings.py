@@ -6,6 +6,7 @@ A ``.env`` file in the project root is read when present; real environment varia
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -80,16 +81,21 @@ DEBUG = env_bool("DEBUG", False)
 SERVICE_NAME = "ml-engine-platform"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 
-SECRET_KEY = env_str("SECRET_KEY") or ("" if IS_PRODUCTION else _DEV_SECRET_KEY)
-ADMIN_API_KEY = env_str("ADMIN_API_KEY", "" if IS_PRODUCTION else DEFAULT_ADMIN_API_KEY)
+#: Only development has secret defaults; staging and production must be given real ones.
+IS_DEPLOYED = ENV in {"staging", "production"}
+SECRET_KEY = env_str("SECRET_KEY") or ("" if IS_DEPLOYED else _DEV_SECRET_KEY)
+ADMIN_API_KEY = env_str("ADMIN_API_KEY", "" if IS_DEPLOYED else DEFAULT_ADMIN_API_KEY)
 
-if IS_PRODUCTION:
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("ENV=production: SECRET_KEY is not set; refusing to start.")
+if IS_DEPLOYED:
+    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY:
+        raise ImproperlyConfigured(
+            f"ENV={ENV}: SECRET_KEY is unset or the development default; refusing to start."
+        )
     if not ADMIN_API_KEY or ADMIN_API_KEY == DEFAULT_ADMIN_API_KEY:
         raise ImproperlyConfigured(
-            "ENV=production: ADMIN_API_KEY is unset or the example default; refusing to start."
+            f"ENV={ENV}: ADMIN_API_KEY is unset or the example default; refusing to start."
         )
+if IS_PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("ENV=production: DEBUG is on; refusing to start.")
 
@@ -100,7 +106,8 @@ PORT = env_int("PORT", 8000, minimum=1)
 
 # --- Apps --------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with our site: its sign-in is throttled and audited like /auth/login
+    "mlplatform.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -109,7 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # hashed, expiring operator tokens
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -211,7 +218,20 @@ else:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+#: Who is an operator (one definition: mlplatform.api.auth.is_operator): an active superuser
+#: or an active member of this group. Staff status alone only opens the read-only admin.
 OPERATORS_GROUP = "operators"
+#: Operator tokens (django-rest-knox: only a SHA-512 digest is stored) expire after this long;
+#: a password change and /auth/logout revoke every token of the user.
+OPERATOR_TOKEN_TTL_HOURS = env_int("OPERATOR_TOKEN_TTL_HOURS", 12, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=OPERATOR_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+#: Denied control-plane requests and refused sign-ins: one AuditEvent per client, action and
+#: window, with the window's count kept beside it (audit.DeniedAttemptWindow).
+DENIED_AUDIT_WINDOW_SECONDS = env_int("DENIED_AUDIT_WINDOW_SECONDS", 60, minimum=1)
 CORS_ALLOW_ORIGINS = env_list(
     "CORS_ALLOW_ORIGINS", "" if IS_PRODUCTION else "http://localhost:3000,http://127.0.0.1:3000"
 )
@@ -269,10 +289,14 @@ RATE_LIMIT_REQUESTS = env_int("RATE_LIMIT_REQUESTS", 120, minimum=1)
 RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 60, minimum=1)
 LOGIN_RATE_LIMIT_REQUESTS = env_int("LOGIN_RATE_LIMIT_REQUESTS", 10, minimum=1)
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = env_int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", 60, minimum=1)
+#: /predict/batch costs its number of symbols against this budget per client and window.
+BATCH_RATE_LIMIT_SYMBOLS = env_int("BATCH_RATE_LIMIT_SYMBOLS", 2000, minimum=1)
+#: Request bodies: JSON nested deeper than this is a 400 (size: MAX_REQUEST_BODY_BYTES, 413).
+MAX_JSON_DEPTH = env_int("MAX_JSON_DEPTH", 32, minimum=2)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mlplatform.api.parsers.BoundedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mlplatform.api.auth.ApiKeyAuthentication",
         "mlplatform.api.auth.BearerTokenAuthentication",
@@ -309,6 +333,9 @@ MARKET_DATA_DIR = BASE_DIR / (env_str("MARKET_DATA_DIR") or "data/demo")  # abso
 MARKET_DATA_TIMEOUT_SECONDS = env_float("MARKET_DATA_TIMEOUT_SECONDS", 5.0)
 MARKET_DATA_RETRY_ATTEMPTS = env_int("MARKET_DATA_RETRY_ATTEMPTS", 3, minimum=1)
 MARKET_DATA_CACHE_SECONDS = env_int("MARKET_DATA_CACHE_SECONDS", 60, minimum=0)
+#: An unknown symbol or an upstream failure is remembered this long, so a repeat (one symbol
+#: or a batch of them) does not call the upstream again.
+MARKET_DATA_NEGATIVE_CACHE_SECONDS = env_int("MARKET_DATA_NEGATIVE_CACHE_SECONDS", 15, minimum=0)
 MARKET_DATA_EXCHANGE = env_str("MARKET_DATA_EXCHANGE", "NASDAQ").upper()
 MAX_LOOKBACK = env_int("MAX_LOOKBACK", 100, minimum=1)
 

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mlplatform.api.schema import ErrorEnvelopeSerializer
+from mlplatform.api.throttles import batch_symbols_charge
 from mlplatform.api.views import PublicApi, ThrottledPublicApi
 from mlplatform.core.features import FEATURE_NAMES
 from predictions.selectors import MAX_RECENT, prediction_log_recent
@@ -175,6 +176,8 @@ class PredictBatchApi(ThrottledPublicApi):
         started = time.perf_counter()
         data = PredictBatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # a batch costs its symbols, not one request (BATCH_RATE_LIMIT_SYMBOLS)
+        batch_symbols_charge(request, len(data.validated_data["symbols"]))
         items = prediction_batch(
             symbols=data.validated_data["symbols"],
             exchange=data.validated_data.get("exchange") or None,

@@ -14,6 +14,7 @@ and ``/admin/reload``).
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections import OrderedDict
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from mlplatform.core import features as core_features
 from mlplatform.core.market_data.base import CandleSeries
-from mlplatform.errors import ValidationFailed
+from mlplatform.errors import AppError, ValidationFailed
 from mlplatform.market_data import market_data_source
 from predictions import scoring
 
@@ -196,11 +197,45 @@ class _SnapshotCache:
 _snapshots = _SnapshotCache()
 
 
+class _FailureCache:
+    """Errors of the source per (source, exchange, symbol), kept ``MARKET_DATA_NEGATIVE_CACHE_
+    SECONDS``: a repeated unknown symbol or a down upstream is answered without calling it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[str, str, str], tuple[float, AppError]] = OrderedDict()
+
+    def get(self, key: tuple[str, str, str], ttl: float) -> AppError | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if time.monotonic() - entry[0] >= ttl:
+                del self._entries[key]
+                return None
+            return copy.copy(entry[1])  # a fresh exception per raise (threads share entries)
+
+    def put(self, key: tuple[str, str, str], error: AppError) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), error)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_failures = _FailureCache()
+
+
 def market_snapshot_get(*, symbol: str, exchange: str, rows: int) -> MarketSnapshot:
     """The latest ``rows`` candles of ``symbol`` on ``exchange``, cached with the TTL.
 
     Errors of the source (unknown symbol 404, upstream unavailable without cached data 503,
-    ...) propagate as ``AppError``s and are never cached.
+    ...) propagate as ``AppError``s and are cached briefly (``MARKET_DATA_NEGATIVE_CACHE_
+    SECONDS``), so a batch of unknown symbols repeated does not call the upstream again.
     """
     source = market_data_source()
     key = (source.name, exchange, symbol, rows)
@@ -209,7 +244,18 @@ def market_snapshot_get(*, symbol: str, exchange: str, rows: int) -> MarketSnaps
         cached = _snapshots.get(key, ttl)
         if cached is not None:
             return cached
-    series = source.get_candles(symbol, exchange=exchange, lookback=rows)
+    negative_ttl = float(settings.MARKET_DATA_NEGATIVE_CACHE_SECONDS)
+    failure_key = (source.name, exchange, symbol)
+    if negative_ttl > 0:
+        failed = _failures.get(failure_key, negative_ttl)
+        if failed is not None:
+            raise failed
+    try:
+        series = source.get_candles(symbol, exchange=exchange, lookback=rows)
+    except AppError as exc:
+        if negative_ttl > 0:
+            _failures.put(failure_key, exc)
+        raise
     seen_at = timezone.now()
     if series.degraded:
         # Served from the source's own fallback cache: the upstream was last reached earlier.
@@ -221,8 +267,9 @@ def market_snapshot_get(*, symbol: str, exchange: str, rows: int) -> MarketSnaps
 
 
 def market_snapshot_cache_clear() -> None:
-    """Drop every cached snapshot (registered as a process-state reset)."""
+    """Drop every cached snapshot and failure (registered as a process-state reset)."""
     _snapshots.clear()
+    _failures.clear()
 
 
 class _WritePacer:

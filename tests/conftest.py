@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from mlplatform.process_state import reset_process_state
@@ -65,9 +65,9 @@ def operator_user(db) -> User:  # type: ignore[no-untyped-def]
 
 
 def token_headers(user: User) -> dict[str, str]:
-    """``Authorization: Token <key>`` client kwargs for this user (a token is created once)."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    """``Authorization: Token <key>`` client kwargs with a new operator token of this user."""
+    _, key = AuthToken.objects.create(user=user)
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
 
 
 @pytest.fixture

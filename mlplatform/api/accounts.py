@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,34 +38,80 @@ def user_payload(user: AbstractBaseUser) -> dict[str, Any]:
     }
 
 
+#: Live tokens kept per user; signing in again past this drops the oldest.
+TOKENS_PER_USER = 10
+
+
+def sign_in_failure_record(*, username: str, via: str, request: Any = None) -> None:
+    """One denied ``auth.login`` row for a wrong password (``via``: "api" or "admin")."""
+    audit_event_record(
+        actor=Actor(name=username[:150] or "anonymous", type="anonymous"),
+        action="auth.login",
+        outcome="denied",
+        details={"reason": "invalid credentials", "via": via},
+        request=request,
+    )
+
+
+def sign_in_success_record(*, user: AbstractBaseUser, via: str, request: Any = None) -> None:
+    audit_event_record(
+        actor=Actor(name=user.get_username(), type="user"),
+        action="auth.login",
+        details={"via": via},
+        request=request,
+    )
+
+
 def operator_login(*, username: str, password: str, request: Any = None) -> tuple[str, User]:
-    """Check the password and return the user's token; failures are audited as denied."""
+    """Check the password and mint a new expiring token (only its digest is stored);
+    failures are audited as denied."""
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
-        audit_event_record(
-            actor=Actor(name=username[:150] or "anonymous", type="anonymous"),
-            action="auth.login",
-            outcome="denied",
-            details={"reason": "invalid credentials"},
-            request=request,
-        )
+        sign_in_failure_record(username=username, via="api", request=request)
         raise InvalidCredentials("Invalid username or password.")
     with transaction.atomic():
-        token, _ = Token.objects.get_or_create(user=user)
-        audit_event_record(
-            actor=Actor(name=user.get_username(), type="user"), action="auth.login", request=request
-        )
-    return token.key, user
+        tokens = AuthToken.objects.filter(user=user)
+        tokens.filter(expiry__lt=timezone.now()).delete()
+        keep = list(tokens.order_by("-created").values_list("pk", flat=True)[: TOKENS_PER_USER - 1])
+        tokens.exclude(pk__in=keep).delete()
+        _, key = AuthToken.objects.create(user=user)
+        sign_in_success_record(user=user, via="api", request=request)
+    return key, user
 
 
 def operator_logout(*, user: User, request: Any = None) -> None:
+    """Sign out everywhere: every token of the user is revoked."""
     with transaction.atomic():
-        Token.objects.filter(user=user).delete()
+        revoked, _ = AuthToken.objects.filter(user=user).delete()
         audit_event_record(
             actor=Actor(name=user.get_username(), type="user"),
             action="auth.logout",
+            details={"tokens_revoked": revoked},
             request=request,
         )
+
+
+def user_tokens_revoke_on_password_change(
+    sender: type, instance: User, raw: bool = False, **kwargs: Any
+) -> None:
+    """``pre_save`` of User: a new password hash revokes every token of the user (audited)."""
+    update_fields = kwargs.get("update_fields")
+    if (
+        raw
+        or instance.pk is None
+        or (update_fields is not None and "password" not in update_fields)
+    ):
+        return
+    old = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if old is None or old == instance.password:
+        return
+    revoked, _ = AuthToken.objects.filter(user_id=instance.pk).delete()
+    audit_event_record(
+        actor=Actor(name=instance.get_username(), type="user"),
+        action="auth.tokens_revoke",
+        target=instance.get_username(),
+        details={"reason": "password changed", "tokens_revoked": revoked},
+    )
 
 
 def operator_create(*, username: str, password: str, staff: bool = False) -> User:

@@ -1,4 +1,8 @@
-"""Two ways into the control plane: the ``X-API-Key`` service principal and operator tokens."""
+"""Two ways into the control plane: the ``X-API-Key`` service principal and operator tokens.
+
+Operator tokens are django-rest-knox tokens: the database keeps a SHA-512 digest and a
+15-character lookup prefix, never the key; each expires after ``OPERATOR_TOKEN_TTL_HOURS``.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,13 @@ import ipaddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
+from django.utils import timezone
+from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -55,7 +63,9 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class BearerTokenAuthentication(TokenAuthentication):
-    """DRF tokens, accepted as ``Authorization: Token <key>`` or ``Bearer <key>``.
+    """Operator (knox) tokens, accepted as ``Authorization: Token <key>`` or ``Bearer <key>``.
+
+    An expired token is deleted on its first use and refused like an unknown one.
 
     A failed attempt leaves who it was on the request (``denied_actor``) so the denial's
     AuditEvent names the person behind a deactivated account's token.
@@ -63,7 +73,7 @@ class BearerTokenAuthentication(TokenAuthentication):
 
     keywords = ("token", "bearer")
 
-    def authenticate(self, request: Request) -> tuple[User, Token] | None:
+    def authenticate(self, request: Request) -> tuple[User, AuthToken] | None:
         parts = request.headers.get("Authorization", "").split()
         if not parts or parts[0].lower() not in self.keywords:
             return None
@@ -73,7 +83,7 @@ class BearerTokenAuthentication(TokenAuthentication):
                 raise exceptions.AuthenticationFailed(
                     "Invalid token header: expected 'Token <key>' or 'Bearer <key>'."
                 )
-            return self.authenticate_credentials(key)
+            return self.authenticate_credentials(key.encode())
         except exceptions.AuthenticationFailed:
             request.denied_actor = _token_denied_actor(key)  # type: ignore[attr-defined]
             raise
@@ -83,19 +93,36 @@ class BearerTokenAuthentication(TokenAuthentication):
 
 
 def _token_denied_actor(key: str) -> Actor:
-    token = Token.objects.select_related("user").filter(key=key).first() if key else None
-    if token is not None:
-        return Actor(name=token.user.get_username(), type="user")
+    """Who a refused token belonged to: only a live (unexpired) token of a deactivated user
+    names its user; anything else is anonymous."""
+    if key:
+        prefix = key[: CONSTANTS.TOKEN_KEY_LENGTH]
+        for token in AuthToken.objects.select_related("user").filter(token_key=prefix):
+            if hmac.compare_digest(token.digest, _digest(key) or "-") and not _expired(token):
+                return Actor(name=token.user.get_username(), type="user")
     return Actor(name="token (invalid)", type="anonymous")
 
 
+def _digest(key: str) -> str:
+    try:
+        return hash_token(key)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _expired(token: AuthToken) -> bool:
+    return token.expiry is not None and token.expiry < timezone.now()
+
+
 def is_operator(user: object) -> bool:
-    """True for the API-key principal, active staff, and active members of ``OPERATORS_GROUP``."""
+    """THE definition of operator, used by the API, the admin actions and (through
+    ``/auth/me``'s ``is_operator``) the dashboard: the API-key principal, an active superuser,
+    or an active member of ``OPERATORS_GROUP``. Staff status alone is not enough."""
     if isinstance(user, ServicePrincipal):
         return True
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
-    if getattr(user, "is_staff", False):
+    if getattr(user, "is_superuser", False):
         return True
     return user.groups.filter(name=settings.OPERATORS_GROUP).exists()  # type: ignore[attr-defined]
 

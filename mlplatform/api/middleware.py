@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from mlplatform.api.context import request_id_var
+from mlplatform.api.auth import client_ip
+from mlplatform.api.context import client_var, request_id_var, server_request_id_var
 
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+#: The accepted client X-Request-ID: 1..64 of these characters (anything else is replaced).
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def request_id_new() -> str:
@@ -23,19 +25,29 @@ def request_id_new() -> str:
 
 
 class RequestIdMiddleware:
-    """Echo a well-formed ``X-Request-ID`` or generate one; expose it to logs and responses."""
+    """Echo a well-formed ``X-Request-ID`` or generate one; expose it to logs and responses.
+
+    The server always generates its own id too (``request.server_request_id``), stored beside
+    the client's in audit rows and prediction logs: a client may reuse or copy any id.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else request_id_new()
+        server_id = request_id_new()
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else server_id
         request.request_id = request_id  # type: ignore[attr-defined]
+        request.server_request_id = server_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        server_token = server_request_id_var.set(server_id)
+        client_token = client_var.set(client_ip(request))
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
+            server_request_id_var.reset(server_token)
+            client_var.reset(client_token)
         response["X-Request-ID"] = request_id
         return response

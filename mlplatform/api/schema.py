@@ -23,6 +23,20 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "header", "name": "X-API-Key"}
 
 
+class OperatorTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "mlplatform.api.auth.BearerTokenAuthentication"
+    name = "tokenAuth"  # the name DRF's token scheme had, so the schema keeps its shape
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` or `Bearer <key>` from POST /auth/login; expires "
+            "after OPERATOR_TOKEN_TTL_HOURS.",
+        }
+
+
 class ErrorEnvelopeSerializer(serializers.Serializer):
     """The DESIGN error envelope, for documenting 4xx/5xx responses in ``extend_schema``."""
 

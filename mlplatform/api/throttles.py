@@ -25,10 +25,11 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from audit.services import audit_event_record
+from audit.services import denied_attempt_record
 from mlplatform.actors import Actor
 from mlplatform.api.auth import client_ip
 from mlplatform.process_state import register_reset
@@ -46,10 +47,10 @@ class _LocalCounters:
         self._lock = threading.Lock()
         self._counts: dict[str, tuple[float, int]] = {}  # key -> (window end, count)
 
-    def incr(self, key: str, window_end: float, now: float) -> int:
+    def incr(self, key: str, window_end: float, now: float, amount: int = 1) -> int:
         with self._lock:
             entry = self._counts.get(key)
-            count = 1 if entry is None else entry[1] + 1
+            count = amount if entry is None else entry[1] + amount
             if entry is None and len(self._counts) >= LOCAL_SWEEP_ABOVE:
                 self._counts = {k: v for k, v in self._counts.items() if v[0] > now}
             self._counts[key] = (window_end, count)
@@ -64,8 +65,8 @@ _local_counters = _LocalCounters()
 register_reset("throttle_counters", _local_counters.clear)
 
 
-def _shared_incr(key: str, timeout: int) -> int:
-    """One increment of ``key`` in the configured cache, created with ``timeout`` seconds."""
+def _shared_incr(key: str, timeout: int, amount: int = 1) -> int:
+    """Add ``amount`` to ``key`` in the configured cache, created with ``timeout`` seconds."""
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         # One round trip: create the key with its expiry if absent, then INCR (Django's
@@ -73,14 +74,14 @@ def _shared_incr(key: str, timeout: int) -> int:
         full_key = cache.make_and_validate_key(key)
         pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
-        pipe.incr(full_key)
+        pipe.incr(full_key, amount)
         return int(pipe.execute()[1])
     cache.add(key, 0, timeout=timeout)
     try:
-        return int(cache.incr(key))
+        return int(cache.incr(key, amount))
     except ValueError:  # the entry expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
+        cache.set(key, amount, timeout=timeout)
+        return amount
 
 
 class _WindowCounterThrottle(BaseThrottle):
@@ -98,6 +99,10 @@ class _WindowCounterThrottle(BaseThrottle):
         return client_ip(request) or "unknown"
 
     def allow_request(self, request: Request, view: object) -> bool:
+        return self.charge(request, 1)
+
+    def charge(self, request: Request, cost: int) -> bool:
+        """Spend ``cost`` units of this client's budget; False (refused) once it is over."""
         limit = getattr(settings, self.requests_setting)
         window = getattr(settings, self.window_setting)
         now = time.time()
@@ -105,16 +110,16 @@ class _WindowCounterThrottle(BaseThrottle):
         window_end = (index + 1) * window
         key = f"throttle:{self.scope}:{self.get_ident(request)}:{index}"
         if isinstance(caches["default"], LocMemCache):
-            count = _local_counters.incr(key, window_end, now)
+            count = _local_counters.incr(key, window_end, now, cost)
         else:
-            count = _shared_incr(key, timeout=window + 1)
+            count = _shared_incr(key, timeout=window + 1, amount=cost)
         self._wait = window_end - now
-        if count == limit + 1:
-            self.first_refusal(request, limit=limit, window=window)
+        if count > limit:
+            self.refused(request, limit=limit, window=window)
         return count <= limit
 
-    def first_refusal(self, request: Request, *, limit: int, window: int) -> None:
-        """Called once per client and window, on the first request over the limit."""
+    def refused(self, request: Request, *, limit: int, window: int) -> None:
+        """Called on every refused request."""
 
     def wait(self) -> float:
         return self._wait
@@ -128,23 +133,41 @@ class PublicRateThrottle(_WindowCounterThrottle):
     window_setting = "RATE_LIMIT_WINDOW_SECONDS"
 
 
-class LoginRateThrottle(_WindowCounterThrottle):
-    """Sign-in attempts, counted apart from the public routes.
+class BatchSymbolThrottle(_WindowCounterThrottle):
+    """``/predict/batch`` work: each batch spends its number of symbols of
+    ``BATCH_RATE_LIMIT_SYMBOLS`` per ``RATE_LIMIT_WINDOW_SECONDS`` (charged by the view once
+    the body is validated, on top of the one request ``PublicRateThrottle`` counts)."""
 
-    The first refused attempt of a window is audited (one row per client and window, so a
-    flood of attempts cannot flood the audit trail); wrong passwords are audited one by one.
+    scope = "batch-symbols"
+    requests_setting = "BATCH_RATE_LIMIT_SYMBOLS"
+    window_setting = "RATE_LIMIT_WINDOW_SECONDS"
+
+
+def batch_symbols_charge(request: Request, symbols: int) -> None:
+    """Spend ``symbols`` of the client's batch budget or raise ``Throttled`` (429)."""
+    throttle = BatchSymbolThrottle()
+    if not throttle.charge(request, max(1, symbols)):
+        raise Throttled(wait=throttle.wait())
+
+
+class LoginRateThrottle(_WindowCounterThrottle):
+    """Sign-in attempts (``/auth/login`` and the admin's sign-in share one budget).
+
+    Refused attempts are audited through ``denied_attempt_record``: one row per client and
+    window, every attempt counted beside it, so a flood cannot flood the audit trail; wrong
+    passwords within the budget are audited one by one.
     """
 
     scope = "login"
     requests_setting = "LOGIN_RATE_LIMIT_REQUESTS"
     window_setting = "LOGIN_RATE_LIMIT_WINDOW_SECONDS"
 
-    def first_refusal(self, request: Request, *, limit: int, window: int) -> None:
+    def refused(self, request: Request, *, limit: int, window: int) -> None:
         try:
-            audit_event_record(
+            denied_attempt_record(
                 actor=Actor(name="anonymous", type="anonymous"),
                 action="auth.login",
-                outcome="denied",
+                target="sign-in",
                 details={"reason": "throttled", "limit": limit, "window_seconds": window},
                 request=request,
             )

@@ -6,6 +6,8 @@ body on a write that is not JSON -> 415, whether or not the view reads the body.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions
@@ -14,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_event_record
+from audit.services import denied_attempt_record
 from mlplatform.actors import Actor
 from mlplatform.api.auth import (
     ApiKeyAuthentication,
@@ -34,6 +36,27 @@ _DENIALS = (
 
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+#: A path value recorded in an audit target as given; anything else is recorded as its name.
+_SAFE_PATH_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+
+
+def audit_target(request: Request) -> str:
+    """What an audit row names as the target of a request: the route that resolved, without
+    the API prefix, with each path value (the version) only when it is a well-formed label
+    (``/admin/activate/v3``; else ``/admin/activate/{version}``). Never the raw request text."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    route = "/" + match.route.removeprefix(settings.API_PREFIX.strip("/") + "/")
+
+    def value(found: re.Match[str]) -> str:
+        given = match.kwargs.get(found.group(1))
+        if isinstance(given, str) and _SAFE_PATH_VALUE.fullmatch(given):
+            return given
+        return "{" + found.group(1) + "}"
+
+    return _CONVERTER.sub(value, route)
 
 
 def request_body_check(request: Request) -> None:
@@ -93,12 +116,12 @@ class ControlPlaneApi(JsonApi):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, _DENIALS):
             try:
-                audit_event_record(
+                # one row per client, actor, route and window (the rest are counted beside it)
+                denied_attempt_record(
                     actor=actor_from_request(self.request),
-                    action=self.audit_action or f"{self.request.method} {self.request.path}",
-                    target=self.request.path,
-                    outcome="denied",
-                    details={"reason": str(getattr(exc, "detail", exc))},
+                    action=self.audit_action or f"{self.request.method} {type(self).__name__}",
+                    target=audit_target(self.request),
+                    details={"reason": str(getattr(exc, "detail", exc))[:200]},
                     request=self.request,
                 )
             except (OperationalError, InterfaceError) as lost:

@@ -30,7 +30,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from mlplatform.api.context import current_request_id
+from mlplatform.api.context import current_client, current_request_id, current_server_request_id
 from mlplatform.core import features as core_features
 from mlplatform.errors import AppError, ServiceUnavailable, ValidationFailed
 from mlplatform.market_data import market_data_source
@@ -255,6 +255,8 @@ def _log_row(
     """The ``PredictionLog`` values of one served prediction (single and batch alike)."""
     return {
         "request_id": request_id,
+        "server_request_id": current_server_request_id() or "",
+        "client": current_client() or "",
         "timestamp": now,
         "symbol": symbol,
         "exchange": exchange,

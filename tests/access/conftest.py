@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests.conftest import token_headers
 
@@ -48,8 +50,8 @@ def load_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess
 @pytest.fixture
 def operator_bearer_headers(operator_user: User) -> dict[str, str]:
     """The operator's token sent the OAuth way, ``Authorization: Bearer <key>``."""
-    token, _ = Token.objects.get_or_create(user=operator_user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token.key}"}
+    _, key = AuthToken.objects.create(user=operator_user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 @pytest.fixture
@@ -64,8 +66,45 @@ def inactive_headers(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def staff_headers(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A staff user outside the operators group."""
+    return token_headers(User.objects.create_user("staffer", password="x" * 12, is_staff=True))
+
+
+@pytest.fixture
+def superuser_headers(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return token_headers(User.objects.create_superuser("root", password="x" * 12))
+
+
+@pytest.fixture
+def expired_token_headers(operator_user: User) -> dict[str, str]:
+    """An operator token past its OPERATOR_TOKEN_TTL_HOURS."""
+    _, key = AuthToken.objects.create(user=operator_user, expiry=timedelta(seconds=-1))
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+@pytest.fixture
+def logged_out_headers(operator_user: User) -> dict[str, str]:
+    """A token whose owner signed out (everywhere) with another of their tokens."""
+    from mlplatform.api.accounts import operator_logout
+
+    headers = token_headers(operator_user)
+    operator_logout(user=operator_user)
+    return headers
+
+
+@pytest.fixture
+def password_changed_headers(operator_user: User) -> dict[str, str]:
+    """A token minted before its owner's password changed."""
+    headers = token_headers(operator_user)
+    operator_user.set_password("a-brand-new-password-9")
+    operator_user.save()
+    return headers
+
+
+@pytest.fixture
 def unknown_token_headers() -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": "Token " + "0" * 40}
+    return {"HTTP_AUTHORIZATION": "Token " + "0" * 64}
 
 
 @pytest.fixture

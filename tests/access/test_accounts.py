@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, DeniedAttemptWindow
 from tests.conftest import token_headers
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,10 @@ def test_login_returns_a_token_that_opens_the_control_plane(api_client, operator
     body = response.json()
     assert set(body) == {"token", "user"}
     assert body["user"] == {"username": "operator", "is_operator": True, "is_staff": False}
-    assert body["token"] == Token.objects.get(user=operator_user).key
+    # only a digest and a lookup prefix are stored, never the key
+    stored = AuthToken.objects.get(user=operator_user)
+    assert stored.digest == hash_token(body["token"]) and stored.digest != body["token"]
+    assert body["token"].startswith(stored.token_key) and len(stored.token_key) < 20
 
     status = api_client.get(
         "/api/v1/admin/train/status", HTTP_AUTHORIZATION=f"Token {body['token']}"
@@ -75,7 +79,7 @@ def test_a_deactivated_operator_cannot_sign_in(api_client, operator_user) -> Non
     operator_user.is_active = False
     operator_user.save()
     assert _login(api_client, "operator", PASSWORD).status_code == 401
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_login_throttle_trips_at_the_configured_count(api_client, operator_user, settings) -> None:
@@ -88,15 +92,19 @@ def test_login_throttle_trips_at_the_configured_count(api_client, operator_user,
     assert response.status_code == 429
     assert response.json()["error"] == "throttled"
     assert 1 <= int(response["Retry-After"]) <= 60
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     assert _login(api_client, "operator", PASSWORD).status_code == 429
     # the wrong passwords one by one, the refusals once per client and window
     denied = AuditEvent.objects.filter(action="auth.login", outcome="denied")
     reasons = [event.details["reason"] for event in denied.order_by("id")]
     assert reasons == ["invalid credentials"] * 3 + ["throttled"]
     throttled = denied.get(details__reason="throttled")
-    assert throttled.details == {"reason": "throttled", "limit": 3, "window_seconds": 60}
+    assert throttled.details["limit"] == 3
+    assert throttled.details["counted_in"] == "denied_attempt_window"
     assert throttled.client_ip == "127.0.0.1"
+    # both refusals are counted beside that one row
+    window = DeniedAttemptWindow.objects.get(action="auth.login")
+    assert (window.count, window.client) == (2, "127.0.0.1")
     # another client address has its own budget
     assert _login(api_client, "operator", PASSWORD, REMOTE_ADDR="10.9.8.7").status_code == 200
 
@@ -133,9 +141,13 @@ def test_me_shows_whether_the_user_is_an_operator(
 ) -> None:
     assert api_client.get("/auth/me", **operator_headers).json()["user"]["is_operator"] is True
     assert api_client.get("/auth/me", **viewer_headers).json()["user"]["is_operator"] is False
+    # staff status alone opens the read-only admin, not the control plane
     staff = User.objects.create_user("ops-lead", password=PASSWORD, is_staff=True)
     me = api_client.get("/api/v1/auth/me", **token_headers(staff)).json()["user"]
-    assert me == {"username": "ops-lead", "is_operator": True, "is_staff": True}
+    assert me == {"username": "ops-lead", "is_operator": False, "is_staff": True}
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    me = api_client.get("/api/v1/auth/me", **token_headers(root)).json()["user"]
+    assert me == {"username": "root", "is_operator": True, "is_staff": True}
 
 
 def test_login_accepts_json_only(api_client, operator_user) -> None:

@@ -88,9 +88,21 @@ CALLERS = [
     Caller("unknown_token", "unknown_token_headers", False, 401, ("token (invalid)", "anonymous")),
     Caller("inactive_user_token", "inactive_headers", False, 401, ("retired-op", "user")),
     Caller("non_operator_token", "viewer_headers", False, 403, ("viewer", "user")),
+    # staff status opens the read-only admin only: one definition of operator everywhere
+    Caller("staff_not_operator", "staff_headers", False, 403, ("staffer", "user")),
+    Caller("expired_token", "expired_token_headers", False, 401, ("token (invalid)", "anonymous")),
+    Caller("revoked_by_logout", "logged_out_headers", False, 401, ("token (invalid)", "anonymous")),
+    Caller(
+        "revoked_by_password",
+        "password_changed_headers",
+        False,
+        401,
+        ("token (invalid)", "anonymous"),
+    ),
     Caller("right_key", "admin_headers", True, None, ("api-key", "api_key")),
     Caller("operator_token", "operator_headers", True, None, ("operator", "user")),
     Caller("operator_bearer", "operator_bearer_headers", True, None, ("operator", "user")),
+    Caller("superuser_token", "superuser_headers", True, None, ("root", "user")),
 ]
 
 
@@ -149,7 +161,8 @@ def test_control_plane_matrix(
     assert (event.actor, event.actor_type) == caller.actor
     assert event.request_id == request_id
     assert event.action == route.view.audit_action
-    assert event.target == route.url
+    # the resolved route (no prefix, no raw request text), with the version when well-formed
+    assert event.target == route.url.removeprefix("/api/v1")
     assert event.details.get("reason")
 
 
