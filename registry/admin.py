@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -21,6 +20,7 @@ from django.utils.html import format_html
 from audit.services import audit_event_record
 from mlplatform.actors import Actor
 from mlplatform.admin import ReadOnlyModelAdmin
+from mlplatform.api.auth import is_operator
 from mlplatform.errors import AppError
 from registry.models import Activation, ModelVersion, TrainingRun
 from registry.services import model_version_activate, model_version_rollback, training_run_request
@@ -31,11 +31,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _is_operator(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(
-        user.is_active
-        and (user.is_superuser or user.groups.filter(name=settings.OPERATORS_GROUP).exists())
-    )
+    return is_operator(request.user)  # the one definition, shared with the API
 
 
 def _deny(request: HttpRequest, action: str, target: str) -> None:

@@ -91,6 +91,22 @@ def operator_logout(*, user: User, request: Any = None) -> None:
         )
 
 
+def operator_tokens_revoke(*, actor: Actor, tokens: Any, request: Any = None) -> int:
+    """Revoke (delete) these tokens; one ``auth.tokens_revoke`` row names whose and how many
+    (by lookup prefix only, never a key or digest)."""
+    with transaction.atomic():
+        rows = list(tokens.select_related("user").values_list("token_key", "user__username"))
+        revoked, _ = AuthToken.objects.filter(pk__in=tokens.values("pk")).delete()
+        audit_event_record(
+            actor=actor,
+            action="auth.tokens_revoke",
+            target=",".join(sorted({user for _, user in rows}))[:255],
+            details={"reason": "revoked by an operator", "prefixes": [p for p, _ in rows][:50]},
+            request=request,
+        )
+    return revoked
+
+
 def user_tokens_revoke_on_password_change(
     sender: type, instance: User, raw: bool = False, **kwargs: Any
 ) -> None:
