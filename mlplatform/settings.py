@@ -87,9 +87,11 @@ SECRET_KEY = env_str("SECRET_KEY") or ("" if IS_DEPLOYED else _DEV_SECRET_KEY)
 ADMIN_API_KEY = env_str("ADMIN_API_KEY", "" if IS_DEPLOYED else DEFAULT_ADMIN_API_KEY)
 
 if IS_DEPLOYED:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"ENV={ENV}: SECRET_KEY is not set; refusing to start.")
+    if SECRET_KEY == _DEV_SECRET_KEY:
         raise ImproperlyConfigured(
-            f"ENV={ENV}: SECRET_KEY is unset or the development default; refusing to start."
+            f"ENV={ENV}: SECRET_KEY is the development default; refusing to start."
         )
     if not ADMIN_API_KEY or ADMIN_API_KEY == DEFAULT_ADMIN_API_KEY:
         raise ImproperlyConfigured(

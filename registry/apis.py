@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mlplatform.api.redact import public_redact
 from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import ControlPlaneApi, PublicApi
 from registry import selectors, services
@@ -184,7 +185,7 @@ class ModelListApi(PublicApi):
             {
                 "available_versions": [row.version for row in rows],
                 "active_version": active,
-                "models": [model_version_summary(row) for row in rows],
+                "models": public_redact([model_version_summary(row) for row in rows]),
             }
         )
 
@@ -196,7 +197,8 @@ class ModelDetailApi(PublicApi):
         responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND},
     )
     def get(self, request: Request, version: str) -> Response:
-        return Response(model_version_detail(selectors.model_version_get(version=version)))
+        detail = model_version_detail(selectors.model_version_get(version=version))
+        return Response(public_redact(detail))  # public: no artifact location
 
 
 class ActivationListApi(PublicApi):

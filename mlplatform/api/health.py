@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mlplatform import readiness
+from mlplatform.api.redact import public_redact
 from mlplatform.api.responses import success_envelope
 from mlplatform.api.views import PublicApi
 
@@ -60,6 +61,7 @@ class ReadyApi(PublicApi):
     )
     def get(self, request: Request) -> Response:
         healthy, checks = readiness.run_checks()
+        checks = public_redact(checks)  # anonymous callers learn no storage location
         all_ok = all(check.get("status") == "ok" for check in checks.values())
         data = {"status": "ok" if all_ok else "degraded", "checks": checks}
         return success_envelope(data, status=200 if healthy else 503)
