@@ -1,5 +1,7 @@
 import type { NextConfig } from "next";
 
+import { securityHeaders } from "./lib/security-headers";
+
 const nextConfig: NextConfig = {
   // The image (frontend/Dockerfile) ships the self-contained server; `next start` (make run,
   // the end-to-end harness) needs the regular output.
@@ -9,6 +11,9 @@ const nextConfig: NextConfig = {
   // The repo root holds other lockfiles (Python); pin tracing to this folder.
   outputFileTracingRoot: __dirname,
   turbopack: { root: __dirname },
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders() }];
+  },
 };
 
 export default nextConfig;

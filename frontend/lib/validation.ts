@@ -28,3 +28,35 @@ export function parseSymbolList(raw: string): string[] {
   }
   return [...seen];
 }
+
+/** Where a sign-in sends the user when `next` is missing or unsafe. */
+export const DEFAULT_AFTER_SIGN_IN = "/model-management";
+
+const REDIRECT_BASE = "http://dashboard.invalid";
+
+/**
+ * A same-origin path to go to after sign-in, or `fallback`.
+ *
+ * Only a path on this origin passes: it must start with one "/" and contain no backslash and no
+ * control or whitespace characters (browsers treat "\" as "/" and drop tabs and new lines, so
+ * `/\evil.com` and `/\t/evil.com` would leave the site), and it must still resolve to this
+ * origin. Schemes (`javascript:`, `https://...`) and protocol-relative `//host` are refused.
+ */
+export function safeRedirectPath(
+  raw: string | null | undefined,
+  fallback: string = DEFAULT_AFTER_SIGN_IN,
+): string {
+  if (typeof raw !== "string" || raw.length === 0 || raw.length > 2048) return fallback;
+  if (!raw.startsWith("/") || raw.startsWith("//")) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\\\u0000-\u0020\u007f-\u00a0\u2028\u2029]/.test(raw)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE) return fallback;
+  if (url.pathname.startsWith("//")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
+}

@@ -6,11 +6,7 @@ import { useState, type FormEvent } from "react";
 import { ErrorState } from "@/components/ui/states";
 import { ApiError, login, toApiError } from "@/lib/api";
 import { setSession } from "@/lib/auth-store";
-
-function safeNext(raw: string | null): string {
-  // Only same-site paths: never bounce a freshly signed-in operator to another origin.
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/model-management";
-}
+import { safeRedirectPath } from "@/lib/validation";
 
 export function LoginForm() {
   const router = useRouter();
@@ -27,7 +23,8 @@ export function LoginForm() {
     try {
       const { token, user } = await login(username.trim(), password);
       setSession({ token, user });
-      router.push(safeNext(params.get("next")));
+      // only a same-origin path: never bounce a freshly signed-in operator to another site
+      router.push(safeRedirectPath(params.get("next")));
     } catch (err) {
       setError(toApiError(err));
       setBusy(false);
