@@ -48,7 +48,6 @@ export function safeRedirectPath(
 ): string {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > 2048) return fallback;
   if (!raw.startsWith("/") || raw.startsWith("//")) return fallback;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u0020\u007f-\u00a0\u2028\u2029]/.test(raw)) return fallback;
   let url: URL;
   try {

@@ -51,7 +51,7 @@ async function signIn(next: string | null): Promise<string> {
   await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
   await waitFor(() => expect(push).toHaveBeenCalledTimes(1));
   unmount();
-  return push.mock.calls[0][0] as string;
+  return push.mock.calls[0]?.[0] as string;
 }
 
 test.each([
