@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from reliability import process_faults
+from reliability import attacks, process_faults
 from reliability.bad_inputs import run_bad_inputs
 from reliability.fuzz import run_fuzz
 from reliability.harness import (
@@ -45,6 +45,10 @@ SCENARIOS = (
     "db_outage",
     "storage",
     "pg_restart",
+    "admin_brute_force",
+    "denied_flood",
+    "batch_amplification",
+    "nested_json",
 )
 
 
@@ -55,6 +59,10 @@ class Budget:
         self.load_concurrency = 16 if quick else 32
         self.upstream_per_phase = 100 if quick else 400
         self.kill_total = 1_000 if quick else 3_000
+        self.login_attempts = 30 if quick else 60
+        self.denied_total = 500 if quick else 2_000
+        self.batch_symbols = 200 if quick else 500
+        self.batch_repeats = 3 if quick else 5
 
 
 def _fuzz(template: Prepared, workdir: Path, budget: Budget) -> Outcome:
@@ -91,6 +99,18 @@ def _upstream(template: Prepared, workdir: Path, budget: Budget) -> Outcome:
         )
 
 
+def _attack(run: Callable[..., Outcome], **sizes: str) -> Callable[..., Outcome]:
+    """A runner for one of ``reliability.attacks``: on a clone, with ``sizes`` from the budget
+    (keyword -> Budget attribute)."""
+
+    def runner(template: Prepared, workdir: Path, budget: Budget) -> Outcome:
+        kwargs = {key: getattr(budget, attribute) for key, attribute in sizes.items()}
+        with clone_platform(template, workdir) as (db, models):
+            return run(db, models, workdir, **kwargs)
+
+    return runner
+
+
 RUNNERS: dict[str, Callable[[Prepared, Path, Budget], Outcome]] = {
     "fuzz": _fuzz,
     "bad_inputs": _bad_inputs,
@@ -101,6 +121,12 @@ RUNNERS: dict[str, Callable[[Prepared, Path, Budget], Outcome]] = {
     "db_outage": lambda t, w, b: process_faults.database_outage(t, w, total=b.kill_total),
     "storage": lambda t, w, b: process_faults.storage_stopped(t.db.vendor, w),
     "pg_restart": lambda t, w, b: process_faults.postgres_restarted(t, w, total=b.kill_total),
+    "admin_brute_force": _attack(attacks.admin_brute_force, attempts="login_attempts"),
+    "denied_flood": _attack(attacks.denied_flood, total="denied_total"),
+    "batch_amplification": _attack(
+        attacks.batch_amplification, symbols="batch_symbols", repeats="batch_repeats"
+    ),
+    "nested_json": _attack(attacks.nested_json),
 }
 NEEDS_POSTGRES = {"load", "db_outage", "pg_restart"}
 
