@@ -72,7 +72,9 @@ def admin_brute_force(db: Database, models: Path, workdir: Path, *, attempts: in
         page = session.get(f"{server.url}/admin/login/", timeout=10)
         token = _CSRF.search(page.text)
         if token is None:
-            return Outcome("admin_brute_force", "-", "no CSRF token on /admin/login/", None, False)
+            return Outcome(
+                "Admin sign-in brute force", "-", "no CSRF token on /admin/login/", None, False
+            )
         form = {"csrfmiddlewaretoken": token[1], "username": "staffer"}
         for number in range(attempts):
             password = STAFF_PASSWORD if number == attempts - 1 else f"guess-{number:04d}"
@@ -115,7 +117,7 @@ def admin_brute_force(db: Database, models: Path, workdir: Path, *, attempts: in
         f"{accounted}/{attempts} attempts accounted"
     )
     return Outcome(
-        "admin_brute_force",
+        "Admin sign-in brute force",
         f"{attempts} sign-ins at /admin/login/ (wrong passwords, then the right one)",
         result,
         None,
@@ -175,7 +177,7 @@ def denied_flood(db: Database, models: Path, workdir: Path, *, total: int) -> Ou
         f"counted; targets {targets}; rows quoting the request text: {leaked}"
     )
     return Outcome(
-        "denied_flood",
+        "Denied-request flood",
         f"{total} anonymous/wrong-key control-plane requests at concurrency 16",
         result,
         None,
@@ -209,7 +211,7 @@ def _batch_calls(url: str, upstream: object, symbols: list[str], repeats: int) -
 
 
 def batch_amplification(
-    db: Database, models: Path, workdir: Path, *, symbols: int, repeats: int
+    db: Database, models: Path, workdir: Path, *, symbols: int, repeats: int, budget: int = 2000
 ) -> Outcome:
     names = [f"ZQ{i:03d}" for i in range(symbols)]
     with _upstream(frozenset(names)) as upstream:
@@ -224,7 +226,6 @@ def batch_amplification(
             env = _env(db, models, **http, MARKET_DATA_NEGATIVE_CACHE_SECONDS=ttl)
             with Gunicorn(env, workdir, workers=1, threads=4) as server:
                 measured[label] = _batch_calls(server.url, upstream, names, repeats)
-        budget = 2000
         env = _env(db, models, **{**http, "BATCH_RATE_LIMIT_SYMBOLS": str(budget)})
         with Gunicorn(env, workdir, workers=1, threads=4) as server:
             flood = [
@@ -248,7 +249,7 @@ def batch_amplification(
         f"(ratio {ratio:.2f}); budget {budget} symbols: statuses {flood}"
     )
     return Outcome(
-        "batch_amplification",
+        "Batch amplification (http source)",
         f"{repeats} x the same batch of {symbols} unknown symbols over the http source",
         result,
         None,
@@ -297,7 +298,7 @@ def nested_json(db: Database, models: Path, workdir: Path) -> Outcome:
                     problems.append(f"{name} on {path}: {response.status_code} {code}")
     total = sum(answers.values())
     return Outcome(
-        "nested_json",
+        "Nested JSON bodies",
         f"{total} bodies: nesting 33..200,000 deep, and one byte past {size_limit} bytes",
         f"answers {dict(sorted(answers.items()))}; 0 x 500"
         if not any(k.startswith("5") for k in answers)

@@ -216,7 +216,7 @@ def test_denial_that_cannot_be_audited_is_a_503_not_a_500(monkeypatch) -> None: 
     def refused(**kwargs: Any) -> None:
         raise OperationalError("the connection is closed")
 
-    monkeypatch.setattr(views, "audit_event_record", refused)
+    monkeypatch.setattr(views, "denied_attempt_record", refused)
     response = Client().post("/admin/reload")
     assert response.status_code == 503
     assert response.json()["error"] == "database_unavailable"
