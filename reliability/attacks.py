@@ -39,9 +39,11 @@ def _env(db: Database, models: Path, **overrides: str) -> dict[str, str]:
     return platform_env(
         db,
         models,
-        LOGIN_RATE_LIMIT_REQUESTS=str(LOGIN_LIMIT),
-        LOGIN_RATE_LIMIT_WINDOW_SECONDS="3600",  # one window for the whole run
-        **overrides,
+        **{
+            "LOGIN_RATE_LIMIT_REQUESTS": str(LOGIN_LIMIT),
+            "LOGIN_RATE_LIMIT_WINDOW_SECONDS": "3600",  # one window for the whole run
+            **overrides,
+        },
     )
 
 
@@ -61,8 +63,10 @@ def _denied_accounting(db: Database, action: str) -> tuple[int, int, int]:
 # --- admin sign-in brute force ----------------------------------------------------------------
 
 
-def admin_brute_force(db: Database, models: Path, workdir: Path, *, attempts: int) -> Outcome:
-    env = _env(db, models)
+def admin_brute_force(
+    db: Database, models: Path, workdir: Path, *, attempts: int, limit: int = LOGIN_LIMIT
+) -> Outcome:
+    env = _env(db, models, LOGIN_RATE_LIMIT_REQUESTS=str(limit))
     manage(
         "create_operator", "staffer", "--staff", env={**env, "OPERATOR_PASSWORD": STAFF_PASSWORD}
     )
@@ -102,8 +106,8 @@ def admin_brute_force(db: Database, models: Path, workdir: Path, *, attempts: in
     first_429 = statuses.index(429) + 1 if 429 in statuses else None
     accounted = failures + successes + counted
     problems = []
-    if first_429 != LOGIN_LIMIT + 1:
-        problems.append(f"first 429 at attempt {first_429}, expected {LOGIN_LIMIT + 1}")
+    if first_429 != limit + 1:
+        problems.append(f"first 429 at attempt {first_429}, expected {limit + 1}")
     if statuses[-1] != 429 or successes:
         problems.append("the right password got in after the limit")
     if accounted != attempts:
@@ -112,7 +116,7 @@ def admin_brute_force(db: Database, models: Path, workdir: Path, *, attempts: in
         problems.append(f"{throttled_rows} throttled rows for {windows} windows")
     result = (
         f"statuses {dict(sorted(seen.items()))}, first 429 at attempt {first_429} "
-        f"(limit {LOGIN_LIMIT}); right password last: {statuses[-1]}; audit: {failures} "
+        f"(limit {limit}); right password last: {statuses[-1]}; audit: {failures} "
         f"wrong-password rows + {throttled_rows} throttled row(s) counting {counted} = "
         f"{accounted}/{attempts} attempts accounted"
     )
