@@ -217,7 +217,15 @@ def platform_env(db: Database, models_dir: Path, **overrides: str) -> dict[str, 
     Throttling is lifted because these scenarios measure the service, not the limiter (the
     limiter's 429 is documented and tested in tests/access); ``.env`` is not read.
     """
-    drop = ("DATABASE_URL", "MARKET_DATA_", "MODEL_REGISTRY_DIR", "TRAIN_", "RATE_LIMIT_", "ENV")
+    drop = (
+        "DATABASE_URL",
+        "MARKET_DATA_",
+        "MODEL_REGISTRY_DIR",
+        "TRAIN_",
+        "RATE_LIMIT_",
+        "BATCH_RATE_LIMIT_",
+        "ENV",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update(
         {
@@ -231,6 +239,7 @@ def platform_env(db: Database, models_dir: Path, **overrides: str) -> dict[str, 
             "ADMIN_API_KEY": ADMIN_KEY,
             "RATE_LIMIT_REQUESTS": "100000000",
             "LOGIN_RATE_LIMIT_REQUESTS": "100000000",
+            "BATCH_RATE_LIMIT_SYMBOLS": "100000000",
             "LOG_LEVEL": "ERROR",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         }

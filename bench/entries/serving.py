@@ -213,6 +213,7 @@ def _serve_env(workdir: Path, database_url: str) -> dict[str, str]:
         env["DATABASE_URL"] = database_url
     env.update(
         RATE_LIMIT_REQUESTS="100000000",
+        BATCH_RATE_LIMIT_SYMBOLS="100000000",  # timed 500-symbol batches, not the budget
         MARKET_DATA_CACHE_SECONDS="300",
         MAX_BATCH_SYMBOLS="500",
     )
