@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from typing import Any
+
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.models import AuditEvent
-from audit.selectors import AUDIT_LIST_DEFAULT_LIMIT, AUDIT_LIST_MAX_LIMIT, audit_event_list
+from audit.selectors import (
+    AUDIT_LIST_DEFAULT_LIMIT,
+    AUDIT_LIST_MAX_LIMIT,
+    audit_event_list,
+    denied_attempt_counts,
+)
 from audit.services import prediction_log_clear
 from mlplatform.api.views import ControlPlaneApi
 
 
 class AuditEventOutputSerializer(serializers.ModelSerializer):
+    details = serializers.SerializerMethodField(
+        help_text="What the action recorded; a bounded denied row adds `attempts`, the number "
+        "of attempts its client made in its window (`window_start`, `window_seconds`)."
+    )
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -26,6 +43,14 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
             "details",
             "request_id",
         ]
+
+    @extend_schema_field(serializers.DictField())
+    def get_details(self, event: AuditEvent) -> dict[str, Any]:
+        attempts = self.context.get("attempts", {}).get(event.pk)
+        details = dict(event.details or {})
+        if attempts is not None:
+            details["attempts"] = attempts
+        return details
 
 
 class AuditListApi(ControlPlaneApi):
@@ -56,8 +81,10 @@ class AuditListApi(ControlPlaneApi):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        events = audit_event_list(**filters.validated_data)
-        return Response({"events": AuditEventOutputSerializer(events, many=True).data})
+        events = list(audit_event_list(**filters.validated_data))
+        attempts = denied_attempt_counts(events=events)
+        output = AuditEventOutputSerializer(events, many=True, context={"attempts": attempts})
+        return Response({"events": output.data})
 
 
 class AuditClearApi(ControlPlaneApi):

@@ -182,3 +182,20 @@ def test_audit_targets_are_the_resolved_route_never_request_text(
     event = AuditEvent.objects.get(outcome="denied")
     assert event.target == target
     assert "alice" not in json.dumps(event.details) and "forged" not in event.target
+
+
+@pytest.mark.django_db
+def test_the_audit_api_shows_how_many_attempts_a_denied_row_stands_for(
+    api_client, admin_headers
+) -> None:
+    for _ in range(7):
+        api_client.post("/admin/reload", REMOTE_ADDR="10.2.2.2")
+    api_client.post("/admin/reload", HTTP_X_API_KEY="nope", REMOTE_ADDR="10.2.2.2")
+    events = api_client.get("/admin/audit?outcome=denied", **admin_headers).json()["events"]
+    by_actor = {e["actor"]: e for e in events}
+    assert by_actor["anonymous"]["details"]["attempts"] == 7
+    assert by_actor["api-key (invalid)"]["details"]["attempts"] == 1
+    # rows that are not bounded denials carry no count
+    api_client.post("/admin/reload", **admin_headers)
+    success = api_client.get("/admin/audit?action=registry.reload&outcome=success", **admin_headers)
+    assert "attempts" not in success.json()["events"][0]["details"]
