@@ -57,7 +57,7 @@ def _float_or_none(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _as_days(values: Any) -> np.ndarray:
+def as_days(values: Any) -> np.ndarray:
     """Dates (datetime64, timestamps with or without a zone, ISO strings) as ``datetime64[D]``."""
     arr = np.asarray(values).reshape(-1)
     if arr.dtype.kind == "M":
@@ -280,7 +280,7 @@ def drift_report(
     calibrated = isinstance(calibration, Mapping) and bool(calibration.get("cells"))
     days = samples
     if dates is not None:
-        day = _as_days(dates)
+        day = as_days(dates)
         if day.shape[0] != arr.shape[0]:
             raise ValidationFailed("dates needs one entry per live row")
         days = int(np.unique(day[finite]).shape[0])
@@ -368,7 +368,7 @@ def _summary(sorted_values: np.ndarray) -> dict[str, Any]:
         "mean": _float_or_none(sorted_values.mean()),
         "std": _float_or_none(sorted_values.std()),
         "quantiles": {
-            f"p{int(round(q * 100)):02d}": _float_or_none(v)
+            f"p{round(q * 100):02d}": _float_or_none(v)
             for q, v in zip(SUMMARY_QUANTILES, quantiles, strict=True)
         },
     }
@@ -595,7 +595,7 @@ def calibrate_reference(
     pairs = []
     for dates, X in blocks:
         arr = np.asarray(X, dtype=np.float64)
-        day = _as_days(dates)
+        day = as_days(dates)
         if arr.ndim != 2 or arr.shape[1] != len(names) or day.shape[0] != arr.shape[0]:
             raise ValidationFailed("each calibration block needs dates and a rows x features X")
         keep = np.isfinite(arr).all(axis=1)
