@@ -18,6 +18,7 @@ from mlplatform.core.drift import as_days, build_reference, calibrate_reference
 from mlplatform.core.features import compute_features
 from mlplatform.core.market_data.synthetic import SyntheticSource
 from mlplatform.market_data import market_data_source_reset
+from monitoring.drift_schema import DriftReportSerializer
 from registry.models import ModelVersion
 from tests.monitoring.conftest import NAMES
 
@@ -51,6 +52,13 @@ def _version(reference: dict, *, number: int = 1, window: dict | None = None) ->
         dataset_window=window or {"U000": {"rows": TRAIN_ROWS}},
         drift_reference=reference,
     )
+
+
+def _documented(body: dict) -> dict:
+    """The body satisfies the /api/schema/ description of the report."""
+    serializer = DriftReportSerializer(data=body)
+    assert serializer.is_valid(), serializer.errors
+    return body
 
 
 def _log(version: str, symbol: str, candle: np.datetime64, features: np.ndarray, at: datetime):
@@ -93,7 +101,7 @@ def test_thirty_identical_predictions_are_insufficient_data(
     PredictionLog.objects.bulk_create(
         [_log("v1", "U000", dates[-1], X[-1], at + timedelta(seconds=i)) for i in range(30)]
     )
-    body = api_client.get("/monitoring/drift").json()
+    body = _documented(api_client.get("/monitoring/drift").json())
     assert body["status"] == "insufficient_data"
     assert (body["requests"], body["distinct_rows"], body["samples"]) == (30, 1, 1)
     assert body["calibration"] == "empirical" and body["false_alarm_rate"] == 0.05
@@ -103,7 +111,7 @@ def test_served_window_counts_distinct_rows(api_client, drift_settings, universe
     _version(universe.reference)
     # 10 symbols x 20 days x 3 polls = 600 logs; the newest 500 hold 167 distinct rows
     _serve("v1", universe.blocks, TRAIN_ROWS, 20)
-    body = api_client.get("/monitoring/drift").json()
+    body = _documented(api_client.get("/monitoring/drift").json())
     assert (body["requests"], body["distinct_rows"]) == (500, 167)
     assert body["samples"] == 167 and body["distinct_dates"] == 17
     assert body["status"] == "healthy", body["drifted_features"]
@@ -140,6 +148,13 @@ def test_fail_on_drift_exits_one_only_on_drift(drift_settings, universe) -> None
     call_command("check_drift", stdout=StringIO())
 
 
+def test_no_model_and_no_snapshot_reports_are_documented(api_client, drift_settings) -> None:
+    body = _documented(api_client.get("/monitoring/drift").json())
+    assert body["status"] == "no_model" and body["calibration"] == "none"
+    market = _documented(api_client.get("/monitoring/drift", {"source": "market"}).json())
+    assert market["reason"] == "no_snapshot" and market["distinct_rows"] == 0
+
+
 def test_version_without_calibration_keeps_the_old_rule(api_client, drift_settings) -> None:
     rng = np.random.default_rng(3)
     reference = build_reference(rng.normal(size=(2000, len(NAMES))), NAMES)
@@ -151,7 +166,7 @@ def test_version_without_calibration_keeps_the_old_rule(api_client, drift_settin
         logs.append(_log("v1", "AAPL", candle, rng.normal(size=len(NAMES)), at))
         at += timedelta(seconds=1)
     PredictionLog.objects.bulk_create(logs)
-    body = api_client.get("/monitoring/drift").json()
+    body = _documented(api_client.get("/monitoring/drift").json())
     assert body["calibration"] == "none" and body["false_alarm_rate"] is None
     assert body["method"] == "ks_2samp+psi"
     assert body["status"] == "healthy"
@@ -175,7 +190,7 @@ def test_market_check_is_calibrated_on_the_versions_history(api_client, drift_se
         _version(reference, window=window)
         out = StringIO()
         call_command("check_drift", "--from-market", "--days", "30", stdout=out)
-        body = api_client.get("/monitoring/drift", {"source": "market"}).json()
+        body = _documented(api_client.get("/monitoring/drift", {"source": "market"}).json())
         assert body["calibration"] == "empirical"
         assert (body["distinct_rows"], body["requests"], body["distinct_dates"]) == (90, 90, 30)
         assert body["calibration_cell"] == {"days": 21, "symbols": 3, "windows": 200}
