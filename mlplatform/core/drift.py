@@ -13,9 +13,21 @@ Conventions:
 - PSI = ``sum((live - ref) * ln(live / ref))`` over bins, with each proportion floored at
   ``PSI_EPSILON`` (1e-4) so an empty bin contributes a large but finite term. Identical
   proportions give exactly 0. Bands: ``< 0.1`` stable, ``< 0.25`` moderate, else significant.
-- A feature drifts when its KS p-value is below ``threshold`` (DESIGN: ``DRIFT_THRESHOLD``);
-  the dataset drifts when the drifted share of features is ``>= share``. PSI and the mean
-  shift (in reference standard deviations) are reported as magnitudes, not as votes.
+- Calibrated references (``reference["calibration"]``, from :func:`calibrate_reference` at
+  training time; ``calibration: "empirical"`` in the report): the iid KS p-value is useless on
+  rolling features pooled over correlated symbols (a month of them is a few independent
+  points), so the null law of each feature's KS statistic is measured on windows of the
+  training period shaped like the monitored one (distinct dates x symbols per date). The
+  statistic decides: feature ``j`` is flagged when ``D_j > c * scale_j`` (``scale_j`` its null
+  median, ``c`` the ``1 - threshold`` quantile of ``max_j D_j / scale_j`` over the calibration
+  windows), and the dataset drifts when any feature is flagged, so ``drift_detected`` has the
+  per-window false-alarm rate ``threshold`` (DESIGN: ``DRIFT_THRESHOLD``) on the calibration
+  windows, by construction. ``p_value`` is then the calibrated tail probability.
+- Uncalibrated references (versions trained before calibration; ``calibration: "none"``): a
+  feature drifts when its iid KS p-value is below ``threshold``, and the dataset when the
+  drifted share of features is ``>= share``.
+- PSI and the mean shift (in reference standard deviations) are reported as magnitudes, not
+  as votes.
 - The report's KS p-values use ``ks_method="asymp"`` by default: the same statistic as
   ``scipy.stats.ks_2samp`` and scipy's own asymptotic p-value (``kstwo.sf(D, round(en))``),
   equal to ``ks_2samp(..., method="asymp")`` to 1e-12. scipy's default switches to an exact
