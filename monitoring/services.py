@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from mlplatform.core.drift import METHOD, METHOD_CALIBRATED, as_days, drift_report
+from mlplatform.core.drift import METHOD, as_days, drift_report
 from mlplatform.core.features import (
     DEFAULT_VOLATILITY_WINDOW,
     FEATURE_NAMES,
@@ -70,22 +70,15 @@ def _feature_names(model: ModelVersion) -> list[str]:
     return names
 
 
-def _is_calibrated(model: ModelVersion | None) -> bool:
-    reference = model.drift_reference if model is not None else None
-    calibration = reference.get("calibration") if isinstance(reference, dict) else None
-    return isinstance(calibration, dict) and bool(calibration.get("cells"))
-
-
-def _empty_report(
-    status: str, *, version: str | None, reason: str, model: ModelVersion | None = None
-) -> dict[str, Any]:
-    calibrated = _is_calibrated(model)
+def _empty_report(status: str, *, version: str | None, reason: str) -> dict[str, Any]:
+    """A report without statistics: no model, or a version without a drift reference (so
+    without a calibration either)."""
     return {
         "status": status,
         "reason": reason,
-        "method": METHOD_CALIBRATED if calibrated else METHOD,
-        "calibration": "empirical" if calibrated else "none",
-        "false_alarm_rate": float(settings.DRIFT_THRESHOLD) if calibrated else None,
+        "method": METHOD,
+        "calibration": "none",
+        "false_alarm_rate": None,
         "requests": 0,
         "distinct_rows": 0,
         "threshold": float(settings.DRIFT_THRESHOLD),
