@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import PublicApi
+from monitoring.drift_schema import DriftReportSerializer
 from monitoring.models import DriftSnapshot
 from monitoring.selectors import (
     SNAPSHOT_LIST_DEFAULT_LIMIT,
@@ -38,7 +39,7 @@ class DriftApi(PublicApi):
         summary="Feature drift report",
         parameters=[FilterSerializer],
         responses={
-            200: dict,
+            200: DriftReportSerializer,
             404: OpenApiResponse(ErrorEnvelopeSerializer, description="Unknown `version`."),
         },
     )

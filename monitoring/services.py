@@ -1,8 +1,9 @@
 """Drift reports (live traffic and recent market data) and the snapshots they leave behind.
 
-Statistics come from :mod:`mlplatform.core.drift` (KS p-value, PSI on the reference quantile
-bins, mean shift in reference standard deviations); this module picks the version, gathers the
-live rows, and stores :class:`DriftSnapshot` rows for the history.
+Statistics come from :mod:`mlplatform.core.drift` (the KS statistic against the threshold
+calibrated on the version's own training windows, PSI on the reference quantile bins, mean
+shift in reference standard deviations); this module picks the version, gathers the live rows
+(distinct inputs, with their dates), and stores :class:`DriftSnapshot` rows for the history.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from mlplatform.core.drift import METHOD, drift_report
+from mlplatform.core.drift import METHOD, as_days, drift_report
 from mlplatform.core.features import (
     DEFAULT_VOLATILITY_WINDOW,
     FEATURE_NAMES,
@@ -30,7 +31,7 @@ from monitoring.selectors import (
     drift_snapshot_exists_since,
     model_version_get,
     model_version_served,
-    prediction_log_feature_matrix,
+    prediction_log_drift_window,
 )
 from registry.models import ModelVersion
 
@@ -70,10 +71,16 @@ def _feature_names(model: ModelVersion) -> list[str]:
 
 
 def _empty_report(status: str, *, version: str | None, reason: str) -> dict[str, Any]:
+    """A report without statistics: no model, or a version without a drift reference (so
+    without a calibration either)."""
     return {
         "status": status,
         "reason": reason,
         "method": METHOD,
+        "calibration": "none",
+        "false_alarm_rate": None,
+        "requests": 0,
+        "distinct_rows": 0,
         "threshold": float(settings.DRIFT_THRESHOLD),
         "share_threshold": float(settings.DRIFT_SHARE),
         "drift_share": None,
@@ -84,14 +91,22 @@ def _empty_report(status: str, *, version: str | None, reason: str) -> dict[str,
     }
 
 
-def _report(model: ModelVersion, live: np.ndarray) -> dict[str, Any]:
+def _report(
+    model: ModelVersion, live: np.ndarray, dates: np.ndarray, *, requests: int
+) -> dict[str, Any]:
     if not model.drift_reference:
-        return _empty_report(
+        report = _empty_report(
             "insufficient_data", version=model.version, reason="no_drift_reference"
         )
+        report.update(requests=requests, distinct_rows=int(live.shape[0]))
+        return report
     try:
         report = drift_report(
-            model.drift_reference, live, _feature_names(model), **_drift_settings()
+            model.drift_reference,
+            live,
+            _feature_names(model),
+            dates=dates,
+            **_drift_settings(),
         )
     except ValidationFailed as exc:
         # the request was fine; the stored reference is not
@@ -99,6 +114,8 @@ def _report(model: ModelVersion, live: np.ndarray) -> dict[str, Any]:
             f"model version {model.version} has an unusable drift reference: {exc}"
         ) from exc
     report["version"] = model.version
+    report["requests"] = int(requests)
+    report["distinct_rows"] = int(live.shape[0])
     return report
 
 
@@ -140,23 +157,24 @@ def drift_live_report(
     version: str | None = None,
     snapshot_interval_seconds: float = LIVE_SNAPSHOT_INTERVAL_SECONDS,
 ) -> dict[str, Any]:
-    """Drift of the last ``DRIFT_WINDOW`` served feature vectors of ``version`` (default: the
-    active version) against its training reference.
+    """Drift of the distinct feature rows among the last ``DRIFT_WINDOW`` served predictions of
+    ``version`` (default: the active version) against its training reference; the report
+    says how many ``requests`` were read and how many ``distinct_rows`` they held.
 
     Status ``healthy`` | ``drift_detected`` | ``insufficient_data`` (fewer than
-    ``DRIFT_MIN_SAMPLES`` usable rows, or no stored reference) | ``no_model`` (nothing active).
+    ``DRIFT_MIN_SAMPLES`` usable distinct rows, or no stored reference) | ``no_model``.
     Stores a live :class:`DriftSnapshot` at most once per ``snapshot_interval_seconds``
     (``0``: always). Raises ``NotFound`` for an unknown ``version``.
     """
     model = _model_for_drift(version)
     if model is None:
         return _empty_report("no_model", version=None, reason="no_active_version")
-    live = prediction_log_feature_matrix(
+    window = prediction_log_drift_window(
         version=model.version,
         feature_names=_feature_names(model),
         limit=settings.DRIFT_WINDOW,
     )
-    report = _report(model, live)
+    report = _report(model, window.features, window.dates, requests=window.requests)
     report["source"] = DriftSnapshot.Source.LIVE
     report["window"] = settings.DRIFT_WINDOW
     report["timestamp"] = timezone.now().isoformat()
@@ -166,8 +184,9 @@ def drift_live_report(
 
 def _market_feature_matrix(
     *, symbols: list[str], feature_names: list[str], days: int, volatility_window: int
-) -> tuple[np.ndarray, dict[str, int], dict[str, str]]:
-    """The latest ``days`` feature rows per symbol, stacked; rows used and errors per symbol."""
+) -> tuple[np.ndarray, np.ndarray, dict[str, int], dict[str, str]]:
+    """The latest ``days`` feature rows per symbol, stacked, with their candle dates; rows used
+    and errors per symbol."""
     unknown = [name for name in feature_names if name not in FEATURE_NAMES]
     if unknown:
         raise DriftReferenceInvalid(f"features unknown to this build: {', '.join(unknown)}")
@@ -186,12 +205,15 @@ def _market_feature_matrix(
         )
     features = compute_features_many(frames, volatility_window=volatility_window)
     blocks = []
+    dates = []
     rows: dict[str, int] = {}
     for symbol in sorted(features):
-        block = features[symbol][feature_names].to_numpy(dtype=np.float64)[-days:]
+        frame = features[symbol].iloc[-days:]
+        block = frame[feature_names].to_numpy(dtype=np.float64)
         blocks.append(block)
+        dates.append(as_days(frame["timestamp"]))
         rows[symbol] = int(np.isfinite(block).all(axis=1).sum())
-    return np.vstack(blocks), rows, errors
+    return np.vstack(blocks), np.concatenate(dates), rows, errors
 
 
 def drift_snapshot_from_market(
@@ -214,13 +236,13 @@ def drift_snapshot_from_market(
     volatility_window = int(
         (model.config or {}).get("volatility_window") or DEFAULT_VOLATILITY_WINDOW
     )
-    live, rows, errors = _market_feature_matrix(
+    live, dates, rows, errors = _market_feature_matrix(
         symbols=symbols,
         feature_names=_feature_names(model),
         days=days,
         volatility_window=volatility_window,
     )
-    report = _report(model, live)
+    report = _report(model, live, dates, requests=int(live.shape[0]))
     report.update(
         source=DriftSnapshot.Source.MARKET,
         days=days,

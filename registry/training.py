@@ -22,7 +22,7 @@ import pandas as pd
 from django.conf import settings
 
 from mlplatform.core import features as core_features
-from mlplatform.core.drift import build_reference
+from mlplatform.core.drift import build_reference, calibrate_reference
 from mlplatform.core.market_data.base import MarketDataSource
 from mlplatform.core.metrics import evaluate
 from mlplatform.core.model import LinearModel, RidgeAccumulator
@@ -328,7 +328,9 @@ def _date_range(dates: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
 def drift_reference_build(
     dataset: Dataset, mask: np.ndarray, feature_names: Sequence[str]
 ) -> dict[str, Any]:
-    """``core.drift.build_reference`` on the training rows, one feature column at a time.
+    """``core.drift.build_reference`` on the training rows, one feature column at a time, plus
+    its ``calibration`` (``core.drift.calibrate_reference``: the null law of the KS statistic
+    for monitoring-like windows of the training period, per symbol and pooled).
 
     Gathering a single column keeps the extra memory to one float per training row instead of
     a second copy of the whole training matrix.
@@ -346,6 +348,11 @@ def drift_reference_build(
             merged = {**part, "feature_names": list(feature_names), "features": {}}
         merged["features"][name] = part["features"][name]
     assert merged is not None
+    blocks = [
+        (dataset.dates[start:stop][mask[start:stop]], X[mask[start:stop]])
+        for (start, stop), X in zip(dataset.offsets(), dataset.X, strict=True)
+    ]
+    merged["calibration"] = calibrate_reference(merged, blocks)
     return merged
 
 

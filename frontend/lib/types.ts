@@ -165,6 +165,11 @@ export interface FeatureDrift {
   drift: boolean;
   samples: number;
   psi_band?: "stable" | "moderate" | "significant" | null;
+  /** KS statistic against the training reference, and the calibrated limit it is held to. */
+  statistic?: number | null;
+  threshold_statistic?: number | null;
+  /** Rows an independent sample would need for the same null spread (calibrated reports). */
+  effective_rows?: number | null;
   [extra: string]: unknown;
 }
 
@@ -177,6 +182,12 @@ export interface DriftReport {
   drifted_features?: string[];
   reason?: string | null;
   hint?: string;
+  /** "empirical": calibrated on the version's training windows; "none": the old iid rule. */
+  calibration?: "empirical" | "none";
+  /** Stated per-window false-alarm rate of drift_detected (null when uncalibrated). */
+  false_alarm_rate?: number | null;
+  requests?: number;
+  distinct_rows?: number;
   [extra: string]: unknown;
 }
 

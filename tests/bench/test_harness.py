@@ -82,7 +82,9 @@ def test_smoke_run_of_the_in_process_and_training_entries(tmp_path: Path) -> Non
     } <= set(rows)
     for row in payload["results"]:
         assert not row["skipped"], row
-        assert row["value"] is not None and math.isfinite(row["value"]) and row["value"] > 0
+        assert row["value"] is not None and math.isfinite(row["value"])
+        # a rate (the drift entry's false-alarm shares) may honestly be 0%
+        assert row["value"] > 0 or row["unit"] == "%", row
     # peak RSS is a real process measurement: a Python with NumPy and Django is tens of MB
     assert 30 < rows["training peak RSS"]["value"] < 4096
     # the fit-step baseline is scikit-learn on the same matrix, and the coefficients agree

@@ -150,7 +150,8 @@ def test_shifted_live_is_drift_detected(reference: dict) -> None:
     assert f5["live_mean"] - f5["reference_mean"] == pytest.approx(0.5 * SCALES[5], rel=0.2)
     expected_keys = {
         "p_value", "ks_statistic", "psi", "psi_band", "mean_shift", "drift", "samples",
-        "reference_mean", "live_mean", "reference_std", "live_std",
+        "reference_mean", "live_mean", "reference_std", "live_std", "statistic",
+        "threshold_statistic", "reference", "live",
     }  # fmt: skip
     assert set(f5) == expected_keys
 

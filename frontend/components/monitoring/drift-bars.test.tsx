@@ -1,8 +1,10 @@
 import { render, screen, within } from "@testing-library/react";
 
+import type { DriftReport } from "@/lib/types";
 import { makeDrift } from "@/test/fixtures";
 
-import { DriftBars, psiThreshold } from "./drift-bars";
+import { DriftBars, psiThreshold, statisticRatio } from "./drift-bars";
+import { driftSentence, falseAlarmText } from "./drift-summary";
 
 test("shows each feature's p-value, PSI and drift flag with the report status", () => {
   render(<DriftBars report={makeDrift()} />);
@@ -28,4 +30,74 @@ test("without per-feature details it explains why instead of drawing empty bars"
 test("uses the API's PSI threshold when it sends one", () => {
   expect(psiThreshold(makeDrift())).toBe(0.25);
   expect(psiThreshold(makeDrift({ psi_threshold: 0.1 }))).toBe(0.1);
+});
+
+function makeCalibrated(overrides: Partial<DriftReport> = {}): DriftReport {
+  return makeDrift({
+    method: "ks_calibrated+psi",
+    calibration: "empirical",
+    false_alarm_rate: 0.05,
+    requests: 500,
+    distinct_rows: 167,
+    drift_share: 0.5,
+    details: {
+      ret_1d: {
+        p_value: 0.004,
+        psi: 0.31,
+        mean_shift: 0.8,
+        drift: true,
+        samples: 167,
+        statistic: 0.62,
+        threshold_statistic: 0.41,
+        effective_rows: 12.4,
+      },
+      volatility: {
+        p_value: 0.6,
+        psi: 0.03,
+        mean_shift: 0.05,
+        drift: false,
+        samples: 167,
+        statistic: 0.2,
+        threshold_statistic: 0.55,
+        effective_rows: 6,
+      },
+    },
+    ...overrides,
+  });
+}
+
+test("a calibrated report shows each statistic against its threshold, the distinct rows and the false-alarm rate", () => {
+  render(<DriftBars report={makeCalibrated()} />);
+  expect(screen.getByTestId("drift-statistic-chart")).toBeInTheDocument();
+  expect(screen.queryByTestId("drift-pvalue-chart")).not.toBeInTheDocument();
+  expect(screen.getByTestId("drift-window")).toHaveTextContent("167 distinct inputs from 500 requests");
+  expect(screen.getByTestId("drift-false-alarm")).toHaveTextContent("false-alarm rate 5% per window");
+  const drifting = screen.getByTestId("drift-row-ret_1d");
+  expect(drifting).toHaveTextContent("0.620");
+  expect(drifting).toHaveTextContent("0.410");
+  expect(drifting).toHaveTextContent("(12)");
+  expect(within(drifting).getByText("drift")).toBeInTheDocument();
+  expect(within(screen.getByTestId("drift-row-volatility")).getByText("ok")).toBeInTheDocument();
+});
+
+test("statisticRatio needs both numbers and a positive threshold", () => {
+  expect(statisticRatio({ statistic: 0.5, threshold_statistic: 0.25 })).toBe(2);
+  expect(statisticRatio({ statistic: 0.5, threshold_statistic: 0 })).toBeNull();
+  expect(statisticRatio({ statistic: 0.5 })).toBeNull();
+});
+
+test("the sentence says what was tested and how far to trust it", () => {
+  expect(driftSentence(makeCalibrated())).toBe(
+    "1 of 2 features beyond their thresholds (ret_1d) over 167 distinct inputs from 500 requests; " +
+      "false-alarm rate 5% per window (calibrated on the training period).",
+  );
+  const healthy = makeCalibrated({ status: "healthy" });
+  expect(driftSentence(healthy)).toMatch(/^All 2 features within their thresholds over 167 distinct inputs/);
+  const thin = makeCalibrated({ status: "insufficient_data", details: {}, requests: 30, distinct_rows: 1 });
+  expect(driftSentence(thin)).toBe(
+    "Not enough distinct inputs to test (1 distinct input from 30 requests); " +
+      "false-alarm rate 5% per window (calibrated on the training period).",
+  );
+  expect(driftSentence(makeDrift({ status: "healthy" }))).toMatch(/uncalibrated .*false-alarm rate unknown/);
+  expect(falseAlarmText(makeDrift())).toMatch(/^uncalibrated/);
 });

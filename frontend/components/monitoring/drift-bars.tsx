@@ -6,6 +6,8 @@ import { EmptyState } from "@/components/ui/states";
 import { fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
 import type { DriftReport } from "@/lib/types";
 
+import { driftWindowText, falseAlarmText } from "./drift-summary";
+
 /** PSI at or above this is a significant shift (the backend's `psi_band` "significant"). */
 export const DEFAULT_PSI_THRESHOLD = 0.25;
 
@@ -19,18 +21,34 @@ export const PSI_MODERATE = 0.1;
 
 const color = (drift: unknown) => (drift ? "var(--bad)" : "var(--good)");
 
-/** Per-feature drift: p-value and PSI bars against their thresholds, and the numbers in a table. */
+/** The KS statistic as a multiple of its threshold (1 = at the limit), when both are known. */
+export function statisticRatio(d: { statistic?: unknown; threshold_statistic?: unknown }): number | null {
+  return isNum(d.statistic) && isNum(d.threshold_statistic) && d.threshold_statistic > 0
+    ? d.statistic / d.threshold_statistic
+    : null;
+}
+
+/** Per-feature drift: each KS statistic against its calibrated threshold, PSI bars, and the
+ * evidence in a table; the header states the window (distinct rows) and the false-alarm rate. */
 export function DriftBars({ report }: { report: DriftReport }) {
   const features = Object.entries(report.details ?? {});
   const psiLimit = psiThreshold(report);
+  const calibrated = report.calibration === "empirical";
   const header = (
-    <div className="flex flex-wrap items-center gap-3 text-sm">
-      <Badge tone={statusTone(report.status)} testId="drift-status">
-        {humanize(report.status)}
-      </Badge>
-      <span className="text-[var(--muted)]">
-        {report.method} · p-value threshold {fmtNum(report.threshold, 3)} · drift share {fmtPct(report.drift_share)}
-      </span>
+    <div className="space-y-1 text-sm">
+      <div className="flex flex-wrap items-center gap-3">
+        <Badge tone={statusTone(report.status)} testId="drift-status">
+          {humanize(report.status)}
+        </Badge>
+        <span className="text-[var(--muted)]" data-testid="drift-window">
+          {report.method} · {driftWindowText(report)} · drift share {fmtPct(report.drift_share)}
+        </span>
+      </div>
+      <p className="text-xs text-[var(--muted)]" data-testid="drift-false-alarm">
+        {calibrated
+          ? `Each feature's KS statistic is held to a threshold calibrated on windows of the training period; ${falseAlarmText(report)}.`
+          : `p-value threshold ${fmtNum(report.threshold, 3)}; ${falseAlarmText(report)}.`}
+      </p>
     </div>
   );
   if (!features.length) {
@@ -50,26 +68,46 @@ export function DriftBars({ report }: { report: DriftReport }) {
   const rows: ChartRow[] = features.map(([name, d]) => ({
     feature: name,
     p_value: isNum(d.p_value) ? d.p_value : null,
+    ratio: statisticRatio(d),
     psi: isNum(d.psi) ? d.psi : null,
     drift: d.drift ? 1 : 0,
   }));
+  const hasThresholds = rows.some((row) => isNum(row.ratio));
   return (
     <div className="space-y-4">
       {header}
       <div className="grid gap-4 xl:grid-cols-2">
-        <div>
-          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">KS p-value (below threshold = drift)</h3>
-          <BarSeriesChart
-            testId="drift-pvalue-chart"
-            data={rows}
-            categoryKey="feature"
-            categoryLabel="Feature"
-            valueKey="p_value"
-            valueLabel="p-value"
-            threshold={{ value: report.threshold, label: `α ${report.threshold}` }}
-            colorFor={(row) => color(row.drift)}
-          />
-        </div>
+        {hasThresholds ? (
+          <div>
+            <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">
+              KS statistic ÷ {calibrated ? "calibrated " : ""}threshold (above 1 = drift)
+            </h3>
+            <BarSeriesChart
+              testId="drift-statistic-chart"
+              data={rows}
+              categoryKey="feature"
+              categoryLabel="Feature"
+              valueKey="ratio"
+              valueLabel="statistic / threshold"
+              threshold={{ value: 1, label: "threshold" }}
+              colorFor={(row) => color(row.drift)}
+            />
+          </div>
+        ) : (
+          <div>
+            <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">KS p-value (below threshold = drift)</h3>
+            <BarSeriesChart
+              testId="drift-pvalue-chart"
+              data={rows}
+              categoryKey="feature"
+              categoryLabel="Feature"
+              valueKey="p_value"
+              valueLabel="p-value"
+              threshold={{ value: report.threshold, label: `α ${report.threshold}` }}
+              colorFor={(row) => color(row.drift)}
+            />
+          </div>
+        )}
         <div>
           <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">PSI (above threshold = shift)</h3>
           <BarSeriesChart
@@ -95,10 +133,12 @@ export function DriftBars({ report }: { report: DriftReport }) {
           <thead>
             <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
               <th className="py-1 pr-2 font-medium">Feature</th>
+              <th className="py-1 pr-2 text-right font-medium">KS statistic</th>
+              <th className="py-1 pr-2 text-right font-medium">Threshold</th>
               <th className="py-1 pr-2 text-right font-medium">p-value</th>
               <th className="py-1 pr-2 text-right font-medium">PSI</th>
               <th className="py-1 pr-2 text-right font-medium">Mean shift</th>
-              <th className="py-1 pr-2 text-right font-medium">Samples</th>
+              <th className="py-1 pr-2 text-right font-medium">Rows (effective)</th>
               <th className="py-1 font-medium">Status</th>
             </tr>
           </thead>
@@ -106,6 +146,8 @@ export function DriftBars({ report }: { report: DriftReport }) {
             {features.map(([name, d]) => (
               <tr key={name} data-testid={`drift-row-${name}`} className="border-b border-[var(--border)] last:border-0">
                 <td className="py-1 pr-2 font-mono text-xs">{name}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.statistic, 3)}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.threshold_statistic, 3)}</td>
                 <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.p_value, 4)}</td>
                 <td className="py-1 pr-2 text-right font-mono">
                   {fmtNum(d.psi, 4)}
@@ -114,7 +156,12 @@ export function DriftBars({ report }: { report: DriftReport }) {
                   ) : null}
                 </td>
                 <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.mean_shift, 3)}</td>
-                <td className="py-1 pr-2 text-right font-mono">{d.samples ?? "—"}</td>
+                <td className="py-1 pr-2 text-right font-mono">
+                  {d.samples ?? "—"}
+                  {isNum(d.effective_rows) ? (
+                    <span className="ml-1 text-xs text-[var(--muted)]">({fmtNum(d.effective_rows, 0)})</span>
+                  ) : null}
+                </td>
                 <td className="py-1">
                   <Badge tone={d.drift ? "bad" : "good"}>{d.drift ? "drift" : "ok"}</Badge>
                 </td>

@@ -6,8 +6,10 @@ import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
 import { getDrift } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
-import { fmtNum, fmtPct, humanize } from "@/lib/format";
+import { fmtPct, humanize } from "@/lib/format";
 import { useApi } from "@/lib/use-api";
+
+import { driftSentence, driftingFeatures } from "../monitoring/drift-summary";
 
 import { Stat } from "./active-model-card";
 
@@ -18,20 +20,23 @@ export function DriftStatusCard() {
       <Widget state={state}>
         {(drift) => {
           const features = Object.entries(drift.details ?? {});
-          const drifted = features.filter(([, d]) => d.drift).map(([name]) => name);
+          const drifted = driftingFeatures(drift);
           return (
             <div className="space-y-3">
               <Badge tone={statusTone(drift.status)} testId="drift-status">
                 {humanize(drift.status)}
               </Badge>
               <dl className="grid grid-cols-3 gap-2 text-sm">
-                <Stat label="Drift share" value={fmtPct(drift.drift_share)} />
                 <Stat label="Features drifting" value={`${drifted.length} / ${features.length}`} />
-                <Stat label={`Threshold (${drift.method})`} value={fmtNum(drift.threshold, 3)} />
+                <Stat label="Distinct inputs" value={String(drift.distinct_rows ?? drift.samples ?? "—")} />
+                <Stat
+                  label="False-alarm rate"
+                  value={drift.calibration === "empirical" ? fmtPct(drift.false_alarm_rate, 0) : "unknown"}
+                />
               </dl>
-              {drifted.length ? (
-                <p className="text-xs text-[var(--muted)]">Drifting: {drifted.join(", ")}</p>
-              ) : null}
+              <p className="text-xs text-[var(--muted)]" data-testid="drift-sentence">
+                {driftSentence(drift)}
+              </p>
             </div>
           );
         }}

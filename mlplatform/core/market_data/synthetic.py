@@ -14,6 +14,19 @@ The price model, per symbol (all parameters drawn from the symbol's own seed):
   amount, so OHLC are consistent by construction;
 - volume rises with the day's absolute shock and with the volatility level.
 
+Optional, off by default (so the default series never change):
+
+- ``factor_loading`` (rho in [0, 1)): correlated symbols. Each day's shock is
+  ``sqrt(rho) * market + sqrt(1 - rho) * own``, where the market shock and the market regime
+  path come from a generator seeded by ``seed`` alone (the same for every symbol with the same
+  ``n_days``), so the GARCH-like feedback clusters volatility partly market-wide;
+  ``common_regime=True`` (with rho > 0) also gives every symbol the market's regime path
+  (calm / normal / turbulent at once, as in a crisis);
+- ``shift_at`` with ``vol_multiplier`` and/or ``mean_shift_sd``: a change in the generating
+  process from row ``shift_at`` on (for power tests): volatility times ``vol_multiplier``, and
+  the daily log-return mean moved by ``mean_shift_sd`` conditional standard deviations (the
+  day's pre-shift sigma).
+
 Prices are rounded to 4 decimals and volumes to whole shares; rounding is monotone, so the OHLC
 inequalities survive it. Everything is vectorized NumPy (``scipy.signal.lfilter`` runs the
 recursions), so thousands of symbols x years of candles take well under a second or two.
@@ -115,16 +128,26 @@ def generate_candles(
     end_date: date | None = None,
     seed: int = 0,
     start_price: float | None = None,
+    factor_loading: float = 0.0,
+    common_regime: bool = False,
+    shift_at: int | None = None,
+    vol_multiplier: float = 1.0,
+    mean_shift_sd: float = 0.0,
 ) -> pd.DataFrame:
     """Deterministic daily candles for ``symbol`` (``CANDLE_COLUMNS``, valid by construction).
 
     The same ``(symbol, n_days, end_date, seed, start_price)`` always gives the same frame.
     ``end_date`` defaults to the last business day on or before today (UTC), and is moved back
     to a business day when it is not one. ``start_price`` defaults to a per-symbol price
-    between 15 and 400.
+    between 15 and 400. ``factor_loading``, ``shift_at``, ``vol_multiplier`` and
+    ``mean_shift_sd`` are described in the module docstring.
     """
     if n_days < 1:
         raise ValidationFailed("n_days must be a positive integer", details={"n_days": n_days})
+    if not 0.0 <= factor_loading < 1.0:
+        raise ValidationFailed("factor_loading must be in [0, 1)")
+    if not vol_multiplier > 0:
+        raise ValidationFailed("vol_multiplier must be positive")
     end = last_business_day(end_date)
     rng = np.random.default_rng(symbol_seed(symbol, seed))
 
@@ -138,19 +161,33 @@ def generate_candles(
     base_volume = float(np.exp(rng.uniform(np.log(4e5), np.log(4e7))))
 
     regimes = _regime_path(rng, n_days)
+    if factor_loading > 0:
+        market_rng = np.random.default_rng(symbol_seed("__MARKET__", seed))
+        market_regimes = _regime_path(market_rng, n_days)
+        if common_regime:
+            regimes = market_regimes
     regime_table = np.array(_REGIMES)
     regime_vol = regime_table[regimes, 0]
     regime_drift = regime_table[regimes, 1] / TRADING_DAYS_PER_YEAR
 
     z = rng.standard_t(_T_DOF, size=n_days) / np.sqrt(_T_DOF / (_T_DOF - 2.0))
+    if factor_loading > 0:
+        market_z = market_rng.standard_t(_T_DOF, size=n_days) / np.sqrt(_T_DOF / (_T_DOF - 2.0))
+        z = np.sqrt(factor_loading) * market_z + np.sqrt(1.0 - factor_loading) * z
     log_vol_noise = _ar1(rng.normal(0.0, 0.06, size=n_days), 0.97)
     # GARCH-like clustering: yesterday's (and earlier) shock sizes raise today's volatility.
     shock_size = np.abs(z) - np.sqrt(2.0 / np.pi)
     feedback = np.concatenate(([0.0], lfilter([0.12], [1.0, -0.9], shock_size)[:-1]))
     sigma = base_vol * regime_vol * np.exp(log_vol_noise + feedback)
 
+    shift_mean = np.zeros(n_days)
+    if shift_at is not None and 0 <= shift_at < n_days:
+        shift_mean[shift_at:] = mean_shift_sd * sigma[shift_at:]
+        sigma = sigma.copy()
+        sigma[shift_at:] *= vol_multiplier
+
     trend = _ar1(rng.normal(0.0, 0.25 / TRADING_DAYS_PER_YEAR * 0.07, size=n_days), 0.995)
-    log_returns = long_drift + regime_drift + trend - 0.5 * sigma**2 + sigma * z
+    log_returns = long_drift + regime_drift + trend + shift_mean - 0.5 * sigma**2 + sigma * z
     close = price0 * np.exp(np.cumsum(log_returns))
 
     gaps = rng.normal(0.0, 1.0, size=n_days) * 0.25 * sigma

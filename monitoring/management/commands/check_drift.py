@@ -1,4 +1,6 @@
-"""``manage.py check_drift [--version vN] [--from-market --days N]``: compute, store, print."""
+"""``manage.py check_drift [--version vN] [--from-market --days N] [--fail-on-drift]``: compute,
+store, print; with ``--fail-on-drift`` exit 1 when the status is ``drift_detected`` (for a
+scheduled job)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,11 @@ class Command(BaseCommand):
             help=f"Latest daily candles per symbol with --from-market (default "
             f"{DEFAULT_MARKET_DAYS}).",
         )
+        parser.add_argument(
+            "--fail-on-drift",
+            action="store_true",
+            help="Exit with status 1 when the report says drift_detected.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["days"] < 1:
@@ -59,6 +66,8 @@ class Command(BaseCommand):
         except AppError as exc:
             raise CommandError(f"{exc.code}: {exc}") from exc
         self._print(report)
+        if options["fail_on_drift"] and report["status"] == "drift_detected":
+            raise CommandError("drift detected", returncode=1)
 
     def _print(self, report: dict[str, Any]) -> None:
         status = report["status"]
@@ -68,19 +77,24 @@ class Command(BaseCommand):
         }.get(status, self.style.WARNING)
         self.stdout.write(
             f"version={report.get('version') or '-'} source={report.get('source', 'live')} "
-            f"samples={report.get('samples', 0)} threshold={report.get('threshold')} "
+            f"requests={report.get('requests', 0)} distinct_rows={report.get('distinct_rows', 0)} "
+            f"calibration={report.get('calibration', 'none')} "
+            f"false_alarm_rate={_fmt(report.get('false_alarm_rate'), '.3g')} "
+            f"threshold={report.get('threshold')} "
             f"drift_share={_fmt(report.get('drift_share'), '.2f')}"
         )
         for symbol, message in (report.get("symbol_errors") or {}).items():
             self.stdout.write(self.style.WARNING(f"  {symbol}: skipped ({message})"))
         details = report.get("details") or {}
         if details:
-            header = f"{'feature':<14} {'p_value':>10} {'ks':>7} {'psi':>8} {'band':<12} "
-            self.stdout.write(header + f"{'mean_shift':>10}  drift")
+            header = f"{'feature':<14} {'p_value':>10} {'ks':>7} {'limit':>7} {'psi':>8} "
+            self.stdout.write(header + f"{'band':<12} {'mean_shift':>10}  drift")
             for name, row in details.items():
                 self.stdout.write(
                     f"{name:<14} {_fmt(row.get('p_value'), '10.4g')} "
-                    f"{_fmt(row.get('ks_statistic'), '7.4f')} {_fmt(row.get('psi'), '8.4f')} "
+                    f"{_fmt(row.get('ks_statistic'), '7.4f')} "
+                    f"{_fmt(row.get('threshold_statistic'), '7.4f')} "
+                    f"{_fmt(row.get('psi'), '8.4f')} "
                     f"{row.get('psi_band') or '-':<12} {_fmt(row.get('mean_shift'), '10.3f')}  "
                     f"{'YES' if row.get('drift') else 'no'}"
                 )
