@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from mlplatform.api.context import request_id_var
+from mlplatform.api.context import request_id_var, trace_var
+from mlplatform.api.logging import trace_parse
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -23,7 +24,8 @@ def request_id_new() -> str:
 
 
 class RequestIdMiddleware:
-    """Echo a well-formed ``X-Request-ID`` or generate one; expose it to logs and responses."""
+    """Echo a well-formed ``X-Request-ID`` or generate one; expose it (and the request's trace)
+    to logs and responses."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,9 +35,17 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else request_id_new()
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        # The trace Cloud Run's front end (or a W3C-tracing client) sent, for the log lines.
+        trace_token = trace_var.set(
+            trace_parse(
+                cloud_trace=request.META.get("HTTP_X_CLOUD_TRACE_CONTEXT"),
+                traceparent=request.META.get("HTTP_TRACEPARENT"),
+            )
+        )
         try:
             response = self.get_response(request)
         finally:
+            trace_var.reset(trace_token)
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
