@@ -47,7 +47,7 @@ class DatabaseCollector(Collector):
         )
         share = GaugeMetricFamily(
             "mlp_drift_share",
-            "Share of drifted features in the latest snapshot.",
+            "Share of drifted features, latest snapshot.",
             labels=["source"],
         )
         age = GaugeMetricFamily(
