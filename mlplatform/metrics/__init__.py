@@ -14,6 +14,7 @@ worker, another process and usually another instance), see ``mlplatform.metrics.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from prometheus_client import Counter, Histogram
@@ -54,10 +55,20 @@ def method_label(method: str | None) -> str:
     return method if method in _METHODS else "other"
 
 
+# Label children looked up once per label set: ``labels()`` costs a lock and a few us per call,
+# more than the update itself. The label sets are bounded, so are these dicts.
+_http_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+_prediction_children: dict[tuple[str, str], Any] = {}
+
+
 def http_observe(*, method: str, route: str, status: int, seconds: float) -> None:
-    labels = (method_label(method), route, str(status))
-    http_requests.labels(*labels).inc()
-    http_latency.labels(*labels).observe(seconds)
+    key = (method_label(method), route, str(status))
+    children = _http_children.get(key)
+    if children is None:
+        children = (http_requests.labels(*key), http_latency.labels(*key))
+        _http_children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def predictions_observe(*, version: str, signals: Iterable[str]) -> None:
@@ -68,7 +79,10 @@ def predictions_observe(*, version: str, signals: Iterable[str]) -> None:
     for signal in signals:
         counts[signal] = counts.get(signal, 0) + 1
     for signal, count in counts.items():
-        predictions.labels(version, signal).inc(count)
+        child = _prediction_children.get((version, signal))
+        if child is None:
+            child = _prediction_children[(version, signal)] = predictions.labels(version, signal)
+        child.inc(count)
 
 
 def batch_observe(*, symbols: int) -> None:
