@@ -18,6 +18,7 @@ marked dead so its live gauges disappear (its counters stay: totals never go bac
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import sys
@@ -45,6 +46,29 @@ accesslog = "-" if _settings.GUNICORN_ACCESS_LOG else None
 loglevel = _settings.LOG_LEVEL.lower()
 
 _created_metrics_dir: str | None = None
+
+#: glibc's mallopt parameter number for the arena limit (malloc.h: M_ARENA_MAX).
+_M_ARENA_MAX = -8
+
+
+def malloc_arenas_limit(arenas: int = 2) -> None:
+    """Limit glibc to ``arenas`` malloc arenas in this master, so in every forked worker.
+
+    By default each gunicorn thread that allocates gets an arena of its own, and memory freed
+    after a large batch stays reserved in whichever arena served it: `make bench` (entry
+    ``deploy``) measured the fuller of two workers at 547 MiB resident with the default and
+    412 MiB with 2 arenas, same load, caches full. ``MALLOC_ARENA_MAX`` in the environment,
+    when set, is glibc's own setting and wins. Not glibc (musl, macOS): nothing to do.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):
+        pass
+
+
+malloc_arenas_limit()
 
 
 def metrics_dir_prepare() -> str | None:
