@@ -15,6 +15,7 @@ of each worker is read from /proc. docs/cloud-run.md derives ``--memory`` from t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from bench.context import Context
@@ -55,6 +56,15 @@ def _server_pids(port: int) -> tuple[int, list[int]]:
     return master, [pid for pid, ppid in found if ppid == master]
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (/proc/PID/stat, clock ticks)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _warm(port: int, workers: int) -> None:
     for _ in range(4 * workers):
         _Client(port).call("GET", "/predict?symbol=AAPL")
@@ -64,6 +74,10 @@ def _overhead(ctx: Context, workdir: Path, env: dict[str, str]) -> list[Result]:
     rounds = 1 if ctx.smoke else max(5, ctx.sizes.serving_rounds * 2)
     workers = 1 if ctx.smoke else WORKERS
     results: dict[bool, list[LoadResult]] = {True: [], False: []}
+    # CPU per request is what metrics add; unlike req/s it does not move with the load
+    # other processes put on a shared machine.
+    cpu: dict[bool, float] = {True: 0.0, False: 0.0}
+    served: dict[bool, int] = {True: 0, False: 0}
     on_env = {**env, "METRICS_ENABLED": "true"}
     off_env = {**env, "METRICS_ENABLED": "false"}
     with (
@@ -72,9 +86,13 @@ def _overhead(ctx: Context, workdir: Path, env: dict[str, str]) -> list[Result]:
     ):
         _warm(on, workers)
         _warm(off, workers)
+        pids = {True: _server_pids(on)[1], False: _server_pids(off)[1]}
         for round_ in range(1, rounds + 1):
             for enabled, port in ((True, on), (False, off)):
+                before = _cpu_seconds(pids[enabled])
                 result = _load(ctx, f"http://127.0.0.1:{port}/predict?symbol=AAPL", 16)
+                cpu[enabled] += _cpu_seconds(pids[enabled]) - before
+                served[enabled] += result.requests
                 label = "on" if enabled else "off"
                 progress(f"deploy: metrics {label} round {round_}: {result.describe()}")
                 results[enabled].append(result)
@@ -83,7 +101,23 @@ def _overhead(ctx: Context, workdir: Path, env: dict[str, str]) -> list[Result]:
     share = with_metrics.rps / without.rps if without.rps else 0.0
     each = " / ".join(f"{r.rps:,.0f}" for r in results[True])
     each_off = " / ".join(f"{r.rps:,.0f}" for r in results[False])
+    cpu_on = cpu[True] / max(1, served[True]) * 1000
+    cpu_off = cpu[False] / max(1, served[False]) * 1000
     return [
+        Result(
+            name="/predict c=16 worker CPU per request, metrics on",
+            value=cpu_on,
+            unit="ms",
+            target=f"<= {1 + OVERHEAD_MAX:.2f}x metrics off",
+            met=cpu_on <= (1 + OVERHEAD_MAX) * cpu_off,
+            baseline=cpu_off,
+            baseline_label="metrics off (same rounds)",
+            ratio=cpu_on / cpu_off if cpu_off else None,
+            notes=[
+                f"gunicorn workers' user+system CPU over all rounds / requests served "
+                f"({served[True]:,} on, {served[False]:,} off)"
+            ],
+        ),
         Result(
             name="/predict c=16 req/s, metrics on",
             value=with_metrics.rps,
@@ -100,7 +134,7 @@ def _overhead(ctx: Context, workdir: Path, env: dict[str, str]) -> list[Result]:
                 f"median of {len(results[True])} rounds each; on {each}; off {each_off} req/s",
                 f"overhead {(1 - share) * 100:.1f}% of throughput",
             ],
-        )
+        ),
     ]
 
 
