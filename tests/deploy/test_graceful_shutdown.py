@@ -85,7 +85,13 @@ def test_sigterm_under_load_cuts_no_request_and_loses_no_log(
         threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
-        time.sleep(2.0)
+        # under way for a while (on a busy machine requests are slow): then the signal
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with lock:
+                if sum(c.outcome == "ok" for c in calls) >= 40:
+                    break
+            time.sleep(0.1)
         sigterm_at = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         exit_code = server.process.wait(timeout=15)
@@ -99,7 +105,7 @@ def test_sigterm_under_load_cuts_no_request_and_loses_no_log(
     outcomes = {kind: [c for c in calls if c.outcome == kind] for kind in ("ok", "refused", "cut")}
     unanswered = [c for c in calls if c.outcome == "unanswered"]
     assert not outcomes["cut"], outcomes["cut"][:5]
-    assert len(outcomes["ok"]) > 50
+    assert len(outcomes["ok"]) >= 40
     in_flight = [c for c in outcomes["ok"] if c.started < sigterm_at < c.ended]
     assert in_flight, "no request was in flight at SIGTERM; the test proved nothing"
 
