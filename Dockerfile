@@ -1,6 +1,7 @@
 # Production image: gunicorn serving mlplatform.wsgi on $PORT (Cloud Run sets it; default 8080).
 # The training worker runs the same image with: python manage.py worker
-# (django-tasks-db's db_worker plus recovery of runs a crashed worker left behind)
+# (django-tasks-db's db_worker plus crash recovery, the periodic schedules and a health
+# endpoint on $PORT; docs/cloud-run.md)
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,4 +25,6 @@ RUN python manage.py collectstatic --no-input -v0 \
 
 USER app
 EXPOSE 8080
-CMD ["sh", "-c", "exec gunicorn mlplatform.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --threads ${GUNICORN_THREADS} --reuse-port --timeout 120 --no-control-socket --access-logfile -"]
+# mlplatform/gunicorn_conf.py: bind 0.0.0.0:$PORT, WEB_CONCURRENCY x GUNICORN_THREADS, an 8 s
+# graceful timeout inside Cloud Run's 10 s, JSON logs, /metrics across workers.
+CMD ["gunicorn", "-c", "mlplatform/gunicorn_conf.py", "mlplatform.wsgi"]

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mlplatform.metrics.middleware.MetricsMiddleware",
     "mlplatform.api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -368,6 +369,28 @@ PREDICTION_LOG_SYNCHRONOUS_COMMIT = env_bool("PREDICTION_LOG_SYNCHRONOUS_COMMIT"
 #: /monitoring/freshness turns "stale" past these ages (latest candle per symbol; newest model).
 FRESHNESS_MAX_CANDLE_AGE_HOURS = env_float("FRESHNESS_MAX_CANDLE_AGE_HOURS", 96.0)
 FRESHNESS_MAX_MODEL_AGE_DAYS = env_float("FRESHNESS_MAX_MODEL_AGE_DAYS", 30.0)
+
+# --- Processes: gunicorn, the worker, schedules, metrics ---------------------------------
+# Read by mlplatform/gunicorn_conf.py (every launcher starts gunicorn with it). Cloud Run gives
+# an instance about 10 s between SIGTERM and SIGKILL: in-flight requests get
+# GUNICORN_GRACEFUL_TIMEOUT of that, the worker WORKER_SHUTDOWN_TIMEOUT (docs/cloud-run.md).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2, minimum=1)
+GUNICORN_THREADS = env_int("GUNICORN_THREADS", 4, minimum=1)
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 120, minimum=1)
+GUNICORN_GRACEFUL_TIMEOUT = env_int("GUNICORN_GRACEFUL_TIMEOUT", 8, minimum=1)
+GUNICORN_ACCESS_LOG = env_bool("GUNICORN_ACCESS_LOG", True)
+WORKER_SHUTDOWN_TIMEOUT = env_int("WORKER_SHUTDOWN_TIMEOUT", 8, minimum=1)
+#: Periodic tasks the worker enqueues (0 = off): see registry/schedules.py.
+RETRAIN_INTERVAL_SECONDS = env_int("RETRAIN_INTERVAL_SECONDS", 0, minimum=0)
+MARKET_DRIFT_INTERVAL_SECONDS = env_int("MARKET_DRIFT_INTERVAL_SECONDS", 0, minimum=0)
+MARKET_DRIFT_DAYS = env_int("MARKET_DRIFT_DAYS", 30, minimum=1)
+#: GET /metrics (Prometheus text). METRICS_TOKEN set: a bearer token (or X-API-Key) is needed.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+#: Cloud Logging links log lines to traces of this project (Cloud Run sets no such variable).
+GOOGLE_CLOUD_PROJECT = env_str("GOOGLE_CLOUD_PROJECT")
+#: Bytes of market data (candles and derived rows) each process keeps in its snapshot cache.
+MARKET_DATA_CACHE_MAX_BYTES = env_int("MARKET_DATA_CACHE_MAX_BYTES", 64 * 1024 * 1024, minimum=0)
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {

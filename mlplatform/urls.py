@@ -8,10 +8,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mlplatform.api import errors
 from mlplatform.api.health import HealthApi, ReadyApi
+from mlplatform.metrics.views import metrics_view
 
 api_urlpatterns = [
     path("health", HealthApi.as_view(), name="health"),
     path("ready", ReadyApi.as_view(), name="ready"),
+    path("metrics", metrics_view, name="metrics"),
     # The hot public routes first: Django tries patterns in order on every request.
     path("", include("predictions.urls")),
     path("", include("mlplatform.api.urls")),

@@ -333,6 +333,8 @@ class Gunicorn:
             PYTHON,
             "-m",
             "gunicorn",
+            "-c",  # production's configuration (mlplatform/gunicorn_conf.py)
+            "mlplatform/gunicorn_conf.py",
             "mlplatform.wsgi",
             "--bind",
             f"127.0.0.1:{self.port}",
@@ -342,10 +344,6 @@ class Gunicorn:
             str(threads),
             "--timeout",
             str(timeout),
-            "--graceful-timeout",
-            "5",
-            "--reuse-port",  # as make run and the Dockerfile
-            "--no-control-socket",
         ]
         self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None

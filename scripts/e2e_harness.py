@@ -65,6 +65,8 @@ def main() -> int:
                     PY,
                     "-m",
                     "gunicorn",
+                    "-c",
+                    "mlplatform/gunicorn_conf.py",
                     "mlplatform.wsgi",
                     "--bind",
                     f"127.0.0.1:{backend_port}",
@@ -72,13 +74,14 @@ def main() -> int:
                     "2",
                     "--threads",
                     "4",
-                    "--no-control-socket",
                 ],
                 cwd=ROOT,
                 env=env,
             )
         )
-        procs.append(subprocess.Popen([PY, "manage.py", "worker"], cwd=ROOT, env=env))
+        procs.append(
+            subprocess.Popen([PY, "manage.py", "worker", "--health-port", "0"], cwd=ROOT, env=env)
+        )
         procs.append(
             subprocess.Popen(
                 [

@@ -103,19 +103,15 @@ def main() -> int:
             PY,
             "-m",
             "gunicorn",
+            "-c",  # workers, threads, timeouts, JSON logs, metrics: as in production
+            "mlplatform/gunicorn_conf.py",
             "mlplatform.wsgi",
             "--bind",
             f"{HOST}:{PORT}",
-            "--workers",
-            os.environ.get("WEB_CONCURRENCY", "2"),
-            "--threads",
-            os.environ.get("GUNICORN_THREADS", "4"),
-            "--reuse-port",  # a listening socket per worker: the kernel spreads connections
-            "--no-control-socket",
-            "--access-logfile",
-            "-",
         ],
-        "worker": [PY, "manage.py", "worker"],  # db_worker + crash recovery at start
+        # db_worker + crash recovery + the periodic schedules; no health server locally
+        # ($PORT is the web's here: the worker answers on $PORT only on Cloud Run)
+        "worker": [PY, "manage.py", "worker", "--health-port", "0"],
     }
     if dashboard:
         commands["dashboard"] = dashboard

@@ -63,9 +63,9 @@ def _gunicorn(env: dict[str, str], workdir: Path, workers: int) -> Iterator[int]
     """Start gunicorn in its own session, yield its port once /health answers, then stop it."""
     port = _free_port()
     log = (workdir / "gunicorn.log").open("wb")
-    command = [sys.executable, "-m", "gunicorn", "mlplatform.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--threads", str(THREADS), "--timeout", "120"]
-    command += ["--reuse-port"]  # as make run and the Dockerfile
+    command = [sys.executable, "-m", "gunicorn", "-c", "mlplatform/gunicorn_conf.py"]
+    command += ["mlplatform.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(THREADS)]  # production's config
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )

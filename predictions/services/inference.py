@@ -30,6 +30,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
+from mlplatform import metrics
 from mlplatform.api.context import current_client, current_request_id, current_server_request_id
 from mlplatform.core import features as core_features
 from mlplatform.errors import AppError, ServiceUnavailable, ValidationFailed
@@ -329,6 +330,7 @@ def prediction_make(
             )
         ]
     )
+    metrics.predictions_observe(version=loaded.version, signals=(outputs.prediction,))
     _freshness_upsert([snapshot], exchange_resolved, now)
     return {
         "exchange": exchange_resolved,
@@ -418,6 +420,7 @@ def prediction_batch(
     """
     t0 = time.perf_counter() if started is None else started
     unique = batch_symbols_normalize(symbols)
+    metrics.batch_observe(symbols=len(unique))
     exchange_resolved = _exchange_resolved(exchange_normalize(exchange))
     loaded = loaded_model_get()
     spec = _model_spec(loaded)
@@ -495,6 +498,9 @@ def prediction_batch(
                 )
             )
         prediction_logs_insert(logs)
+        metrics.predictions_observe(
+            version=loaded.version, signals=[log["prediction"] for log in logs]
+        )
         _freshness_upsert([snapshot for _, _, snapshot, _, _ in resolved], exchange_resolved, now)
     return [items[position] for position in range(len(unique))]
 

@@ -25,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from audit.models import PredictionLog
+from mlplatform import metrics
 
 Row = dict[str, Any]
 #: Bound of the insert's memo of adapted values (datetimes, feature JSON).
@@ -113,10 +114,14 @@ class _LogInsert:
         if not rows:
             return
         db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
-        if db.in_atomic_block:
-            self._write(db, list(rows))
-        else:
-            self.group.submit(rows)
+        try:
+            if db.in_atomic_block:
+                self._write(db, list(rows))
+            else:
+                self.group.submit(rows)
+        except BaseException:
+            metrics.prediction_log_failure_observe(rows=len(rows))
+            raise
 
     # --- statements ---------------------------------------------------------------------------
 

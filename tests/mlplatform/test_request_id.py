@@ -46,13 +46,19 @@ def test_log_lines_are_json_with_the_request_id(client: Client) -> None:
         from django.test import override_settings
 
         with override_settings(ROOT_URLCONF="tests.mlplatform.boom_urls"):
-            client.get("/boom", HTTP_X_REQUEST_ID="log-trace-7")
+            client.get(
+                "/boom",
+                HTTP_X_REQUEST_ID="log-trace-7",
+                HTTP_TRACEPARENT="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            )
     finally:
         logger.removeHandler(handler)
     assert records, "the unhandled error was not logged"
     line = json.loads(JsonFormatter().format(records[-1]))
     assert line["request_id"] == "log-trace-7"
-    assert line["level"] == "ERROR"
+    assert line["severity"] == "ERROR"
+    assert line["logging.googleapis.com/trace"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert line["logging.googleapis.com/spanId"] == "00f067aa0ba902b7"
     assert "secret internal detail" in line["exception"]
 
 

@@ -58,6 +58,8 @@ def django_server(
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",  # production's configuration (mlplatform/gunicorn_conf.py)
+            "mlplatform/gunicorn_conf.py",
             "mlplatform.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -65,7 +67,6 @@ def django_server(
             str(workers),
             "--threads",
             "4",
-            "--no-control-socket",  # gunicorn 23+ otherwise shares one socket path per user
         ]
     else:
         cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
