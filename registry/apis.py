@@ -30,9 +30,12 @@ def model_version_summary(row: ModelVersion) -> dict[str, Any]:
         "created_at": _iso(row.created_at),
         "is_active": row.is_active,
         "activated_at": _iso(row.activated_at),
-        "status": row.status,
+        "status": selectors.model_version_display_status(row),
+        "artifact_status": row.status,
         "status_detail": row.status_detail,
+        "promotion": row.promotion or None,
         "source": row.source,
+        "horizon": row.horizon_days,
         "forecast_horizon": f"{row.horizon_days}d",
         "horizon_days": row.horizon_days,
         "feature_schema_hash": row.feature_schema_hash,
@@ -103,6 +106,8 @@ def training_run_payload(run: TrainingRun | None) -> dict[str, Any]:
         return {
             "run_id": None,
             "state": "idle",
+            "origin": None,
+            "promotion": None,
             "started_at": None,
             "completed_at": None,
             "latest_version": newest,
@@ -112,6 +117,8 @@ def training_run_payload(run: TrainingRun | None) -> dict[str, Any]:
     return {
         "run_id": str(run.run_id),
         "state": run.state,
+        "origin": run.origin,
+        "promotion": run.promotion or None,
         "requested_by": run.requested_by,
         "params": run.params,
         "created_at": _iso(run.created_at),
@@ -131,7 +138,10 @@ def _error(description: str) -> OpenApiResponse:
 
 
 _NOT_FOUND = _error("Unknown or malformed version label (`model_not_found`).")
-_NOT_READY = _error("The version's artifacts are missing or corrupt (`model_not_ready`).")
+_NOT_READY = _error(
+    "The version's artifacts are missing or fail their SHA-256 (`model_unavailable`); "
+    "`details` names the file, and the active version stays."
+)
 
 
 # --- input shapes ---------------------------------------------------------------------------
@@ -141,12 +151,25 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
 
+TRAIN_POLICIES = ("if_better", "always", "never")
+
+
 class TrainRequestSerializer(serializers.Serializer):
     symbols = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, min_length=1, max_length=5000
     )
     lookback = serializers.IntegerField(required=False, min_value=60, max_value=100_000)
     horizon = serializers.IntegerField(required=False, min_value=1, max_value=252)
+    policy = serializers.ChoiceField(
+        choices=TRAIN_POLICIES, required=False, help_text="activation policy for this run"
+    )
+    origin = serializers.ChoiceField(
+        choices=("api", "dashboard"),
+        required=False,
+        default="api",
+        help_text="which client asked (the dashboard sends `dashboard`)",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("symbols"), str):
@@ -179,11 +202,13 @@ class ModelListApi(PublicApi):
     )
     def get(self, request: Request) -> Response:
         rows = list(selectors.model_version_list())
-        active = next((row.version for row in rows if row.is_active), None)
+        active = next((row for row in rows if row.is_active), None)
         return Response(
             {
                 "available_versions": [row.version for row in rows],
-                "active_version": active,
+                "active_version": active.version if active else None,
+                "active_status": active.status if active else None,
+                "rollback_target": selectors.model_version_rollback_target(),
                 "models": [model_version_summary(row) for row in rows],
             }
         )
@@ -249,13 +274,14 @@ class AdminRollbackApi(ControlPlaneApi):
     audit_action = "model.rollback"
 
     @extend_schema(
-        summary="Re-activate the previously active version",
+        summary="Re-activate the most recent earlier available version in the history",
         request=ReasonSerializer,
         responses={
             200: OpenApiTypes.OBJECT,
             409: _error(
-                "Nothing active or no previous version (`nothing_to_rollback`), or the previous "
-                "version's artifacts are missing or corrupt (`model_not_ready`)."
+                "Nothing active or no earlier version in the activation history "
+                "(`nothing_to_rollback`), or every earlier version's artifacts are missing or "
+                "corrupt (`model_unavailable`)."
             ),
         },
     )
@@ -286,8 +312,17 @@ class AdminTrainApi(ControlPlaneApi):
     def post(self, request: Request) -> Response:
         body = TrainRequestSerializer(data=_body(request))
         body.is_valid(raise_exception=True)
+        params = dict(body.validated_data)
+        origin = params.pop("origin")
+        reason = params.pop("reason")
+        if "policy" in params:
+            params["activation_policy"] = params.pop("policy")
         run, started = services.training_run_request(
-            actor=self.actor(request), params=dict(body.validated_data), request=request
+            actor=self.actor(request),
+            params=params,
+            request=request,
+            origin=origin,
+            reason=reason,
         )
         run = selectors.training_run_get(run_id=str(run.run_id)) or run
         return Response(

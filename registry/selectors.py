@@ -92,3 +92,51 @@ def training_run_open() -> TrainingRun | None:
 def model_version_latest_label() -> str | None:
     """The newest registered version's label."""
     return ModelVersion.objects.order_by("-number").values_list("version", flat=True).first()
+
+
+def activation_stack(*, current_pk: int | None) -> list[int]:
+    """Version ids in activation order, the active one last (what rollback walks back through).
+
+    Replays the history oldest first: an activation moves its version to the top; a rollback
+    drops everything above its target. So v1, v2, v3 then two rollbacks walk v3 -> v2 -> v1
+    rather than flipping between v3 and v2.
+    """
+    stack: list[int] = []
+    history = Activation.objects.order_by("timestamp", "id").values_list("kind", "to_version_id")
+    for kind, to_pk in history:
+        if kind == Activation.Kind.ROLLBACK and to_pk in stack:
+            del stack[stack.index(to_pk) + 1 :]
+            continue
+        if to_pk in stack:
+            stack.remove(to_pk)
+        stack.append(to_pk)
+    if current_pk is not None and (not stack or stack[-1] != current_pk):
+        if current_pk in stack:
+            stack.remove(current_pk)
+        stack.append(current_pk)
+    return stack
+
+
+def model_version_rollback_target() -> str | None:
+    """The version a rollback would activate now, judged on recorded availability (no I/O)."""
+    rows = {
+        row.pk: row
+        for row in ModelVersion.objects.only("id", "version", "is_active", "status")
+    }
+    current = next((row for row in rows.values() if row.is_active), None)
+    if current is None:
+        return None
+    for pk in reversed(activation_stack(current_pk=current.pk)[:-1]):
+        row = rows.get(pk)
+        if row is not None and row.status == ModelVersion.Status.READY:
+            return row.version
+    return None
+
+
+def model_version_display_status(row: ModelVersion) -> str:
+    """ready / missing / corrupt / held (held: artifacts fine, promotion held, not active)."""
+    if row.status != ModelVersion.Status.READY:
+        return row.status
+    if not row.is_active and (row.promotion or {}).get("decision") == "held":
+        return "held"
+    return ModelVersion.Status.READY
