@@ -51,7 +51,9 @@ def model_version_artifacts_check(
     """Read every recorded artifact of ``row`` and compare its SHA-256 (reads, never writes)."""
     store = store or artifact_store()
     if not row.artifact_hashes:
-        return ArtifactCheck(ModelVersion.Status.MISSING, f"{row.version} has no recorded artifacts")
+        return ArtifactCheck(
+            ModelVersion.Status.MISSING, f"{row.version} has no recorded artifacts"
+        )
     for name, expected in sorted(row.artifact_hashes.items()):
         try:
             data = store.read_bytes(store.path(row.version, name))
@@ -319,7 +321,8 @@ def model_version_rollback(
         refreshed = ModelVersion.objects.defer("drift_reference").get(pk=target.pk)
         return refreshed, previous
     error = ModelNotReady(
-        f"no earlier version of {current.version} can be rolled back to: " + "; ".join(passed)
+        f"no earlier version of {current.version} can be rolled back to: "
+        + "; ".join(passed)
         + f"; {current.version} stays active",
         details={
             "active_version": current.version,

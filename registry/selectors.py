@@ -120,8 +120,7 @@ def activation_stack(*, current_pk: int | None) -> list[int]:
 def model_version_rollback_target() -> str | None:
     """The version a rollback would activate now, judged on recorded availability (no I/O)."""
     rows = {
-        row.pk: row
-        for row in ModelVersion.objects.only("id", "version", "is_active", "status")
+        row.pk: row for row in ModelVersion.objects.only("id", "version", "is_active", "status")
     }
     current = next((row for row in rows.values() if row.is_active), None)
     if current is None:

@@ -173,7 +173,9 @@ def test_if_better_scores_the_active_version_on_the_new_runs_validation_rows(
     champion_rmse = float(np.sqrt(np.mean((y_val - p_champion) ** 2)))
     challenger_rmse = challenger.validation_metrics["model"]["rmse"]
 
-    assert f"v1's {champion_rmse:.6g} on the same {y_val.size:,} validation rows" in decision["reason"]
+    assert (
+        f"v1's {champion_rmse:.6g} on the same {y_val.size:,} validation rows" in decision["reason"]
+    )
     assert (decision["decision"] == "activated") is (challenger_rmse < champion_rmse)
     assert ModelVersion.objects.get(pk=challenger.pk).promotion == decision
     stored = first.validation_metrics["model"]["rmse"]

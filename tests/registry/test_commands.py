@@ -137,4 +137,8 @@ def test_rollback_command_walks_back_and_requires_a_reason():
     with pytest.raises(CommandError, match="nothing_to_rollback"):
         _call("rollback", "--reason", "again")
     latest = Activation.objects.order_by("-id").first()
-    assert (latest.kind, latest.reason, latest.actor) == ("rollback", "v2 too", "manage.py rollback")
+    assert (latest.kind, latest.reason, latest.actor) == (
+        "rollback",
+        "v2 too",
+        "manage.py rollback",
+    )

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _train(small_params, actor, policy="never"):  # type: ignore[no-untyped-def]
-    return train_model(
-        params={**small_params, "activation_policy": policy}, actor=actor
-    ).version
+    return train_model(params={**small_params, "activation_policy": policy}, actor=actor).version
 
 
 def _forget_database() -> None:
