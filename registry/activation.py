@@ -158,7 +158,7 @@ def _refused(target: ModelVersion, check: ArtifactCheck, active: str | None) -> 
 def _switch_locked(
     *,
     target_pk: int,
-    expected_current_pk: int | None | bool,
+    expected_current_pk: int | bool | None,
     actor: Actor,
     reason: str,
     kind: str,

@@ -55,7 +55,8 @@ def versions_table(rows: list[ModelVersion]) -> str:
         lines.append(
             f"{'*' if row.is_active else '':2}{row.version:<9}"
             f"{row.created_at:%Y-%m-%d %H:%M:%S}  {model_version_display_status(row):<9}"
-            f"{str(row.horizon_days) + 'd':>8}{_fmt(model.get('rmse')):>11}{_fmt(val.get('skill')):>11}"
+            f"{str(row.horizon_days) + 'd':>8}{_fmt(model.get('rmse')):>11}"
+            f"{_fmt(val.get('skill')):>11}"
             f"{_fmt(model.get('ic'))[:8]:>9}{_fmt(model.get('directional_accuracy'))[:8]:>9}  "
             f"{','.join(sorted(row.dataset_window or {}))}"
         )
