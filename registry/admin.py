@@ -438,8 +438,9 @@ class TrainingRunAdmin(ReadOnlyAdmin):
         if not promotion:
             return "—"
         version = obj.model_version.version if obj.model_version_id else "?"
-        verb = "activated" if promotion.get("decision") == "activated" else "not activated"
-        return f"{version} registered, {verb}: {promotion.get('reason', '')}"
+        activated = promotion.get("decision") == "activated"
+        verb = "registered and activated" if activated else "registered, not activated"
+        return f"{version} {verb}: {promotion.get('reason', '')}"
 
     @admin.display(description="parameters")
     def params_readable(self, obj: TrainingRun) -> str:

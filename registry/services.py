@@ -278,9 +278,10 @@ class TrainingOutcome:
         return self.promotion.get("decision") == "activated"
 
     def summary(self) -> str:
-        """One line for people: "v5 registered and activated: ..." / "... not activated: ..."."""
-        verb = "activated" if self.activated else "not activated"
-        return f"{self.version.version} registered, {verb}: {self.promotion.get('reason', '')}"
+        """One line for people: "v5 registered and activated: ..." / "v5 registered, not
+        activated: ..." (the same words the dashboard and the admin show)."""
+        verb = "registered and activated" if self.activated else "registered, not activated"
+        return f"{self.version.version} {verb}: {self.promotion.get('reason', '')}"
 
 
 def train_model(

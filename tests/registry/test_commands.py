@@ -25,7 +25,7 @@ def _call(*args: str) -> str:
 def test_train_prints_progress_version_and_metrics_table():
     output = _call("train", "--symbols", "AAA,BBB", "--lookback", "500", "--activate", "always")
     assert "100% done" in output and "[####" in output
-    assert "v1 registered, activated: policy always" in output
+    assert "v1 registered and activated: policy always" in output
     for label in ("model", "zero", "train mean", "skill", "validation", "walk-forward"):
         assert label in output
     row = ModelVersion.objects.get(version="v1")
@@ -66,7 +66,7 @@ def test_bootstrap_demo_trains_v1_once_on_demo_csvs(settings, tmp_path):
     settings.TRAIN_LOOKBACK = 600
     market_data_source_reset()
     first = _call("bootstrap_demo")
-    assert "Wrote demo data" in first and "v1 registered, activated: policy always" in first
+    assert "Wrote demo data" in first and "v1 registered and activated: policy always" in first
     run = TrainingRun.objects.get()
     assert run.origin == "bootstrap" and run.state == "succeeded"
     assert run.model_version.version == "v1" and run.promotion["decision"] == "activated"
