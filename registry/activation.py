@@ -5,7 +5,7 @@
   ``model_unavailable`` naming the file, and the active version keeps serving.
 - Losing the active version's artifact later flags it missing/corrupt but keeps it recorded
   active: which version is active is a decision, availability is a fact about storage.
-- Rollback walks the activation history (``selectors.activation_stack``) back to the most
+- Rollback walks the activation history (``selectors.rollback_candidates``) back to the most
   recent earlier version whose artifacts verify; repeated rollbacks walk further back.
 """
 
@@ -24,7 +24,7 @@ from audit.services import audit_event_record
 from mlplatform.actors import Actor
 from registry.errors import ActiveVersionChanged, ModelNotFound, ModelNotReady, NothingToRollback
 from registry.models import Activation, ModelVersion
-from registry.selectors import activation_stack, version_label_check
+from registry.selectors import rollback_candidates, version_label_check
 from registry.storage import ArtifactStore, artifact_store, sha256_hex
 
 logger = logging.getLogger(__name__)
@@ -289,8 +289,9 @@ def model_version_rollback(
     current = next((row for row in versions.values() if row.is_active), None)
     if current is None:
         raise NothingToRollback("no version is active, so there is nothing to roll back")
-    stack = activation_stack(current_pk=current.pk)
-    candidates = [versions[pk] for pk in reversed(stack[:-1]) if pk in versions]
+    candidates = [
+        versions[pk] for pk in rollback_candidates(current_pk=current.pk) if pk in versions
+    ]
     if not candidates:
         raise NothingToRollback(
             f"{current.version} has no earlier version in the activation history",

@@ -97,24 +97,35 @@ def model_version_latest_label() -> str | None:
 def activation_stack(*, current_pk: int | None) -> list[int]:
     """Version ids in activation order, the active one last (what rollback walks back through).
 
-    Replays the history oldest first: an activation moves its version to the top; a rollback
-    drops everything above its target. So v1, v2, v3 then two rollbacks walk v3 -> v2 -> v1
-    rather than flipping between v3 and v2.
+    Replays the history oldest first: an activation pushes its version; a rollback drops
+    everything above the most recent earlier entry of its target. So v1, v2, v3 then two
+    rollbacks walk v3 -> v2 -> v1 rather than flipping between v3 and v2, and v1, v2, v1 then a
+    rollback goes to v2 and the next one to v1.
     """
     stack: list[int] = []
     history = Activation.objects.order_by("timestamp", "id").values_list("kind", "to_version_id")
     for kind, to_pk in history:
-        if kind == Activation.Kind.ROLLBACK and to_pk in stack:
-            del stack[stack.index(to_pk) + 1 :]
-            continue
-        if to_pk in stack:
-            stack.remove(to_pk)
-        stack.append(to_pk)
+        if kind == Activation.Kind.ROLLBACK:
+            earlier = [i for i, pk in enumerate(stack[:-1]) if pk == to_pk]
+            if earlier:
+                del stack[earlier[-1] + 1 :]
+                continue
+        if not stack or stack[-1] != to_pk:
+            stack.append(to_pk)
     if current_pk is not None and (not stack or stack[-1] != current_pk):
-        if current_pk in stack:
-            stack.remove(current_pk)
         stack.append(current_pk)
     return stack
+
+
+def rollback_candidates(*, current_pk: int) -> list[int]:
+    """Earlier versions a rollback may go to, most recent first (no repeats, never the current)."""
+    seen: set[int] = {current_pk}
+    ordered: list[int] = []
+    for pk in reversed(activation_stack(current_pk=current_pk)[:-1]):
+        if pk not in seen:
+            seen.add(pk)
+            ordered.append(pk)
+    return ordered
 
 
 def model_version_rollback_target() -> str | None:
@@ -125,7 +136,7 @@ def model_version_rollback_target() -> str | None:
     current = next((row for row in rows.values() if row.is_active), None)
     if current is None:
         return None
-    for pk in reversed(activation_stack(current_pk=current.pk)[:-1]):
+    for pk in rollback_candidates(current_pk=current.pk):
         row = rows.get(pk)
         if row is not None and row.status == ModelVersion.Status.READY:
             return row.version

@@ -188,3 +188,21 @@ def test_train_rejects_an_unknown_policy_or_origin(api_client, admin_headers):
     for body in ({"policy": "sometimes"}, {"origin": "admin"}):
         response = api_client.post("/admin/train", body, format="json", **admin_headers)
         assert response.status_code == 422, body
+
+
+def test_rollback_after_activating_an_old_version_walks_back_through_both(
+    api_client, admin_headers
+):
+    """v1 -> v2 -> (activate) v1 -> rollback goes to v2 -> rollback goes to v1 -> nothing."""
+    for _ in range(2):
+        _train(api_client, admin_headers, policy="always")
+    api_client.post("/admin/activate/v1", {"reason": "check v1"}, format="json", **admin_headers)
+    labels = []
+    for _ in range(2):
+        response = api_client.post(
+            "/admin/rollback", {"reason": "r"}, format="json", **admin_headers
+        )
+        labels.append(response.json()["active_version"])
+    assert labels == ["v2", "v1"]
+    last = api_client.post("/admin/rollback", {"reason": "r"}, format="json", **admin_headers)
+    assert last.status_code == 409 and last.json()["error"] == "nothing_to_rollback"
