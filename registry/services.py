@@ -745,16 +745,19 @@ def registry_reconcile(*, verify_existing: bool = True) -> dict[str, Any]:
         ready = ModelVersion.objects.filter(
             version=pointer, status=ModelVersion.Status.READY
         ).exists()
-        if ready:
+        try:  # activation verifies the artifacts again; a refusal leaves nothing active
+            if not ready:
+                raise ModelNotReady(f"{pointer} is not ready")
             model_version_activate(
                 version=pointer,
                 actor=Actor.system("registry"),
                 reason="restored from the active pointer in storage",
             )
+        except ModelNotReady:
+            report["skipped"][ACTIVE_POINTER] = f"points at {pointer}, which is not ready"
+        else:
             report["activated"] = pointer
             active = pointer
-        else:
-            report["skipped"][ACTIVE_POINTER] = f"points at {pointer}, which is not ready"
     elif active is not None and pointer != active:
         active_pointer_mirror()
     report["active_version"] = active
