@@ -143,13 +143,14 @@ def _with_retries(fn: Callable[[], Any]) -> Any:
 
 def _refused(target: ModelVersion, check: ArtifactCheck, active: str | None) -> ModelNotReady:
     keeps = f"; {active} stays active" if active else ""
+    message = f"{target.version} cannot be activated: {check.detail}{keeps}"
     return ModelNotReady(
-        f"{target.version} cannot be activated: {check.detail}{keeps}",
+        message,
         details={
+            "detail": message,
             "version": target.version,
             "status": check.status,
             "file": check.file,
-            "detail": check.detail,
             "active_version": active,
         },
     )
@@ -321,14 +322,18 @@ def model_version_rollback(
             continue
         refreshed = ModelVersion.objects.defer("drift_reference").get(pk=target.pk)
         return refreshed, previous
-    error = ModelNotReady(
+    message = (
         f"no earlier version of {current.version} can be rolled back to: "
         + "; ".join(passed)
-        + f"; {current.version} stays active",
+        + f"; {current.version} stays active"
+    )
+    error = ModelNotReady(
+        message,
         details={
+            "detail": message,
             "active_version": current.version,
             "unavailable": [row.version for row in candidates],
-            "detail": passed,
+            "reasons": passed,
         },
     )
     _refusal_audit(actor=actor, action="model.rollback", error=error, request=request)

@@ -144,6 +144,107 @@ _NOT_READY = _error(
 )
 
 
+# --- output schemas (what /api/schema/ states; the payload functions above build them) -------
+
+STATUS_HELP = (
+    "ready: artifacts present and verified; missing / corrupt: an artifact is gone or fails its "
+    "SHA-256 (never served, never activated); held: artifacts fine, but the promotion decision "
+    "was held and the version is not active."
+)
+
+
+class PromotionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=("activated", "held"))
+    reason = serializers.CharField()
+    policy = serializers.CharField(required=False)
+
+
+class ModelSummarySerializer(serializers.Serializer):
+    version = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    is_active = serializers.BooleanField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=("ready", "missing", "corrupt", "held"), help_text=STATUS_HELP
+    )
+    artifact_status = serializers.ChoiceField(
+        choices=("ready", "missing", "corrupt"), help_text="What storage says about the files."
+    )
+    status_detail = serializers.CharField(allow_blank=True, help_text="Which file, and why.")
+    promotion = PromotionSerializer(allow_null=True)
+    source = serializers.ChoiceField(choices=("trained", "imported"))
+    horizon = serializers.IntegerField(help_text="Forecast horizon in days.")
+    forecast_horizon = serializers.CharField()
+    horizon_days = serializers.IntegerField()
+    feature_schema_hash = serializers.CharField()
+    residual_std = serializers.FloatField()
+    training_metrics = serializers.JSONField()
+    validation_metrics = serializers.JSONField()
+    cv_summary = serializers.JSONField()
+    dataset_window = serializers.JSONField()
+
+
+class ModelListSerializer(serializers.Serializer):
+    available_versions = serializers.ListField(child=serializers.CharField())
+    active_version = serializers.CharField(allow_null=True)
+    active_status = serializers.CharField(
+        allow_null=True,
+        help_text="Artifact status of the active version, ready / missing / corrupt (it stays "
+        "active when unavailable).",
+    )
+    rollback_target = serializers.CharField(
+        allow_null=True,
+        help_text="The version POST /admin/rollback would activate now (recorded availability).",
+    )
+    models = ModelSummarySerializer(many=True)
+
+
+class ActivationItemSerializer(serializers.Serializer):
+    timestamp = serializers.DateTimeField()
+    from_version = serializers.CharField(allow_null=True)
+    to_version = serializers.CharField()
+    actor = serializers.CharField()
+    actor_type = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=tuple(Activation.Kind.values))
+
+
+class ActivationListSerializer(serializers.Serializer):
+    activations = ActivationItemSerializer(many=True)
+
+
+class TrainingSerializer(serializers.Serializer):
+    run_id = serializers.CharField(allow_null=True)
+    state = serializers.CharField()
+    origin = serializers.CharField(
+        allow_null=True, help_text="api, dashboard, admin, cli, bootstrap or schedule"
+    )
+    promotion = PromotionSerializer(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    latest_version = serializers.CharField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    progress = serializers.JSONField()
+
+
+class TrainOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.ChoiceField(choices=("started", "already_running"))
+    training = TrainingSerializer()
+
+
+class TrainStatusOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    training = TrainingSerializer()
+
+
+class RollbackOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.CharField()
+    active_version = serializers.CharField()
+    previous_version = serializers.CharField(allow_null=True)
+
+
 # --- input shapes ---------------------------------------------------------------------------
 
 
@@ -198,7 +299,7 @@ class ModelListApi(PublicApi):
     @extend_schema(
         operation_id="models_list",
         summary="Registered model versions with metrics",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ModelListSerializer},
     )
     def get(self, request: Request) -> Response:
         rows = list(selectors.model_version_list())
@@ -225,7 +326,9 @@ class ModelDetailApi(PublicApi):
 
 
 class ActivationListApi(PublicApi):
-    @extend_schema(summary="Activation history, newest first", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Activation history, newest first", responses={200: ActivationListSerializer}
+    )
     def get(self, request: Request) -> Response:
         try:
             limit = int(request.query_params.get("limit", 100))
@@ -277,7 +380,7 @@ class AdminRollbackApi(ControlPlaneApi):
         summary="Re-activate the most recent earlier available version in the history",
         request=ReasonSerializer,
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: RollbackOutputSerializer,
             409: _error(
                 "Nothing active or no earlier version in the activation history "
                 "(`nothing_to_rollback`), or every earlier version's artifacts are missing or "
@@ -307,7 +410,7 @@ class AdminTrainApi(ControlPlaneApi):
     @extend_schema(
         summary="Queue a training run",
         request=TrainRequestSerializer,
-        responses={202: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        responses={202: TrainOutputSerializer, 200: TrainOutputSerializer},
     )
     def post(self, request: Request) -> Response:
         body = TrainRequestSerializer(data=_body(request))
@@ -339,7 +442,8 @@ class AdminTrainStatusApi(ControlPlaneApi):
     audit_action = "model.train_status"
 
     @extend_schema(
-        summary="The latest training run with progress", responses={200: OpenApiTypes.OBJECT}
+        summary="The latest training run with progress",
+        responses={200: TrainStatusOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         return Response(

@@ -65,9 +65,15 @@ def _read_verified(row: ModelVersion, filename: str) -> bytes:
         model_version_mark_unavailable(
             version=row.version, status=ModelVersion.Status.MISSING, detail=detail
         )
+        message = f"model {row.version} cannot be served: {detail}"
         raise ModelArtifactMissing(
-            f"model {row.version} cannot be served: {detail}",
-            details={"version": row.version, "status": "missing", "file": filename},
+            message,
+            details={
+                "detail": message,
+                "version": row.version,
+                "status": "missing",
+                "file": filename,
+            },
         ) from None
     actual = sha256_hex(data)
     if expected is None or actual != expected:
@@ -78,9 +84,11 @@ def _read_verified(row: ModelVersion, filename: str) -> bytes:
         model_version_mark_unavailable(
             version=row.version, status=ModelVersion.Status.CORRUPT, detail=detail
         )
+        message = f"model {row.version} cannot be served: its artifact is corrupt ({detail})"
         raise ModelArtifactCorrupt(
-            f"model {row.version} cannot be served: its artifact is corrupt ({detail})",
+            message,
             details={
+                "detail": message,
                 "version": row.version,
                 "status": "corrupt",
                 "file": filename,
@@ -91,17 +99,24 @@ def _read_verified(row: ModelVersion, filename: str) -> bytes:
 
 
 def _load(row: ModelVersion) -> LoadedModel:
-    if row.status == ModelVersion.Status.CORRUPT:
-        raise ModelArtifactCorrupt(
-            f"model {row.version} cannot be served: its artifact is corrupt "
-            f"({row.status_detail or 'SHA-256 mismatch'})",
-            details={"version": row.version, "status": row.status, "active": row.is_active},
+    if row.status in (ModelVersion.Status.CORRUPT, ModelVersion.Status.MISSING):
+        error = (
+            ModelArtifactCorrupt
+            if row.status == ModelVersion.Status.CORRUPT
+            else ModelArtifactMissing
         )
-    if row.status == ModelVersion.Status.MISSING:
-        raise ModelArtifactMissing(
-            f"model {row.version} cannot be served: an artifact is missing "
-            f"({row.status_detail or 'not in storage'})",
-            details={"version": row.version, "status": row.status, "active": row.is_active},
+        message = (
+            f"model {row.version} cannot be served: it is {row.status} "
+            f"({row.status_detail or 'artifacts cannot be verified'})"
+        )
+        raise error(
+            message,
+            details={
+                "detail": message,
+                "version": row.version,
+                "status": row.status,
+                "active": row.is_active,
+            },
         )
     model_payload = json.loads(_read_verified(row, MODEL_FILE))
     drift_reference = json.loads(_read_verified(row, DRIFT_FILE))

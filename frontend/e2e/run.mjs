@@ -319,8 +319,13 @@ async function run(browser) {
     async () => {
       const row = await visible(page, `version-row-${ctx.newVersion}`);
       const cells = await row.locator("td").allTextContents();
-      check(/\d\.\d{4}/.test(cells[4] ?? ""), `validation rmse cell reads "${cells[4]}"`);
-      check(/%/.test(cells[5] ?? ""), `skill cell reads "${cells[5]}"`);
+      const headers = await page.getByTestId("versions-table").locator("thead th").allTextContents();
+      const rmse = cells[headers.indexOf("Val. RMSE")] ?? "";
+      const skillCell = cells[headers.indexOf("Skill")] ?? "";
+      check(/\d\.\d{4}/.test(rmse), `validation rmse cell reads "${rmse}"`);
+      check(/%/.test(skillCell), `skill cell reads "${skillCell}"`);
+      const status = cells[headers.indexOf("Status")] ?? "";
+      check(["ready", "held"].includes(status.trim()), `status cell reads "${status}"`);
       const models = await pageFetch(page, `${API}/models`);
       ctx.activeAfterTraining = models.body.active_version;
       const numbers = models.body.available_versions.map(versionNumber);

@@ -153,7 +153,7 @@ def test_rollback_refused_when_every_earlier_version_is_unavailable(api_client, 
     refused = api_client.post("/admin/rollback", {"reason": "x"}, format="json", **admin_headers)
     assert refused.status_code == 409 and refused.json()["error"] == "model_unavailable"
     assert refused.json()["details"]["unavailable"] == ["v2", "v1"]
-    assert "v2/model.json is missing" in refused.json()["details"]["detail"][0]
+    assert "v2/model.json is missing" in refused.json()["details"]["reasons"][0]
     assert api_client.get("/models").json()["active_version"] == "v3"
     assert _predict(api_client).json()["model_version"] == "v3"
 
@@ -206,3 +206,36 @@ def test_rollback_after_activating_an_old_version_walks_back_through_both(
     assert labels == ["v2", "v1"]
     last = api_client.post("/admin/rollback", {"reason": "r"}, format="json", **admin_headers)
     assert last.status_code == 409 and last.json()["error"] == "nothing_to_rollback"
+
+
+def test_registry_responses_match_their_openapi_schemas(api_client, admin_headers):
+    from tests.predictions.test_schema import _check
+
+    openapi = api_client.get("/api/schema/", {"format": "json"}).json()
+    idle = api_client.get("/admin/train/status", **admin_headers)
+    _check(openapi, "/admin/train/status", "get", 200, idle.json())
+    started = _train(api_client, admin_headers, policy="always")
+    _check(openapi, "/admin/train", "post", 202, started)
+    _train(api_client, admin_headers, policy="never")
+    artifact_store().delete("v2/model.json")
+    api_client.post("/admin/activate/v2", {"reason": "x"}, format="json", **admin_headers)
+    _train(api_client, admin_headers, policy="always")
+    _check(
+        openapi,
+        "/admin/train/status",
+        "get",
+        200,
+        api_client.get("/admin/train/status", **admin_headers).json(),
+    )
+    _check(openapi, "/models", "get", 200, api_client.get("/models").json())
+    _check(openapi, "/models/activations", "get", 200, api_client.get("/models/activations").json())
+    rolled = api_client.post("/admin/rollback", {"reason": "r"}, format="json", **admin_headers)
+    _check(openapi, "/admin/rollback", "post", 200, rolled.json())
+    refused = api_client.post("/admin/activate/v2", {"reason": "x"}, format="json", **admin_headers)
+    _check(openapi, "/admin/activate/{version}", "post", 409, refused.json())
+    models = api_client.get("/models").json()
+    assert {m["version"]: m["status"] for m in models["models"]} == {
+        "v1": "ready",
+        "v2": "missing",
+        "v3": "ready",
+    }
