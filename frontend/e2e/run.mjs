@@ -283,8 +283,22 @@ async function run(browser) {
       await page.goto(`${DASHBOARD}/model-management`);
       const button = await visible(page, "train-button");
       await page.waitForFunction(() => !document.querySelector('[data-testid="train-button"]')?.hasAttribute("disabled"));
+      // The panel shows the latest run (the demo bootstrap's, recorded like any other) until
+      // the new one is requested: follow the new run, not the old one.
+      const before = await page
+        .getByTestId("training-run")
+        .first()
+        .getAttribute("data-run-id", { timeout: 2_000 })
+        .catch(() => null);
       await button.click();
       await visible(page, "training-run");
+      await page.waitForFunction(
+        (old) => {
+          const id = document.querySelector('[data-testid="training-run"]')?.getAttribute("data-run-id");
+          return id && id !== old;
+        },
+        before,
+      );
       const seen = new Set();
       const deadline = Date.now() + TRAIN_TIMEOUT_MS;
       let state = "";

@@ -68,7 +68,7 @@ export function TrainingRunView({ run }: { run: TrainingRun }) {
   const running = isRunning(run);
   const pct = fraction(run);
   return (
-    <div className="space-y-2 text-sm" data-testid="training-run">
+    <div className="space-y-2 text-sm" data-testid="training-run" data-run-id={String(run.run_id)}>
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={statusTone(run.state)} testId="training-state">
           {run.state}
