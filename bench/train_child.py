@@ -56,7 +56,9 @@ def main() -> None:
     t0 = time.perf_counter()
     if profiler:
         profiler.enable()
-    version = train_model(params=params, actor=Actor.system("bench"), progress_callback=on_progress)
+    version = train_model(
+        params=params, actor=Actor.system("bench"), progress_callback=on_progress
+    ).version
     if profiler:
         profiler.disable()
     train_seconds = time.perf_counter() - t0

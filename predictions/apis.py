@@ -44,8 +44,9 @@ def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
         422: "Invalid input (`validation_error`, `stale_input`, `insufficient_history`).",
         429: "Rate limited (`throttled`, or the upstream's `RATE_LIMITED`).",
         502: "The upstream answered with another schema (`upstream_schema_mismatch`).",
-        503: "Upstream unavailable without cached data, corrupt or missing model artifacts, or "
-        "`feature_schema_mismatch`.",
+        503: "Upstream unavailable without cached data, the model's artifacts missing or "
+        "failing their SHA-256 in this process (`model_unavailable`; the version stays "
+        "recorded active), or `feature_schema_mismatch`.",
     }
     return {
         status: OpenApiResponse(ErrorEnvelopeSerializer, description=described[status])

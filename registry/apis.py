@@ -31,9 +31,12 @@ def model_version_summary(row: ModelVersion) -> dict[str, Any]:
         "created_at": _iso(row.created_at),
         "is_active": row.is_active,
         "activated_at": _iso(row.activated_at),
-        "status": row.status,
+        "status": selectors.model_version_display_status(row),
+        "artifact_status": row.status,
         "status_detail": row.status_detail,
+        "promotion": row.promotion or None,
         "source": row.source,
+        "horizon": row.horizon_days,
         "forecast_horizon": f"{row.horizon_days}d",
         "horizon_days": row.horizon_days,
         "feature_schema_hash": row.feature_schema_hash,
@@ -104,6 +107,8 @@ def training_run_payload(run: TrainingRun | None) -> dict[str, Any]:
         return {
             "run_id": None,
             "state": "idle",
+            "origin": None,
+            "promotion": None,
             "started_at": None,
             "completed_at": None,
             "latest_version": newest,
@@ -113,6 +118,8 @@ def training_run_payload(run: TrainingRun | None) -> dict[str, Any]:
     return {
         "run_id": str(run.run_id),
         "state": run.state,
+        "origin": run.origin,
+        "promotion": run.promotion or None,
         "requested_by": run.requested_by,
         "params": run.params,
         "created_at": _iso(run.created_at),
@@ -132,7 +139,111 @@ def _error(description: str) -> OpenApiResponse:
 
 
 _NOT_FOUND = _error("Unknown or malformed version label (`model_not_found`).")
-_NOT_READY = _error("The version's artifacts are missing or corrupt (`model_not_ready`).")
+_NOT_READY = _error(
+    "The version's artifacts are missing or fail their SHA-256 (`model_unavailable`); "
+    "`details` names the file, and the active version stays."
+)
+
+
+# --- output schemas (what /api/schema/ states; the payload functions above build them) -------
+
+STATUS_HELP = (
+    "ready: artifacts present and verified; missing / corrupt: an artifact is gone or fails its "
+    "SHA-256 (never served, never activated); held: artifacts fine, but the promotion decision "
+    "was held and the version is not active."
+)
+
+
+class PromotionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=("activated", "held"))
+    reason = serializers.CharField()
+    policy = serializers.CharField(required=False)
+
+
+class ModelSummarySerializer(serializers.Serializer):
+    version = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    is_active = serializers.BooleanField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=("ready", "missing", "corrupt", "held"), help_text=STATUS_HELP
+    )
+    artifact_status = serializers.ChoiceField(
+        choices=("ready", "missing", "corrupt"), help_text="What storage says about the files."
+    )
+    status_detail = serializers.CharField(allow_blank=True, help_text="Which file, and why.")
+    promotion = PromotionSerializer(allow_null=True)
+    source = serializers.ChoiceField(choices=("trained", "imported"))
+    horizon = serializers.IntegerField(help_text="Forecast horizon in days.")
+    forecast_horizon = serializers.CharField()
+    horizon_days = serializers.IntegerField()
+    feature_schema_hash = serializers.CharField()
+    residual_std = serializers.FloatField()
+    training_metrics = serializers.JSONField()
+    validation_metrics = serializers.JSONField()
+    cv_summary = serializers.JSONField()
+    dataset_window = serializers.JSONField()
+
+
+class ModelListSerializer(serializers.Serializer):
+    available_versions = serializers.ListField(child=serializers.CharField())
+    active_version = serializers.CharField(allow_null=True)
+    active_status = serializers.CharField(
+        allow_null=True,
+        help_text="Artifact status of the active version, ready / missing / corrupt (it stays "
+        "active when unavailable).",
+    )
+    rollback_target = serializers.CharField(
+        allow_null=True,
+        help_text="The version POST /admin/rollback would activate now (recorded availability).",
+    )
+    models = ModelSummarySerializer(many=True)
+
+
+class ActivationItemSerializer(serializers.Serializer):
+    timestamp = serializers.DateTimeField()
+    from_version = serializers.CharField(allow_null=True)
+    to_version = serializers.CharField()
+    actor = serializers.CharField()
+    actor_type = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=tuple(Activation.Kind.values))
+
+
+class ActivationListSerializer(serializers.Serializer):
+    activations = ActivationItemSerializer(many=True)
+
+
+class TrainingSerializer(serializers.Serializer):
+    run_id = serializers.CharField(allow_null=True)
+    state = serializers.CharField()
+    origin = serializers.CharField(
+        allow_null=True, help_text="api, dashboard, admin, cli, bootstrap or schedule"
+    )
+    promotion = PromotionSerializer(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    latest_version = serializers.CharField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    progress = serializers.JSONField()
+
+
+class TrainOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.ChoiceField(choices=("started", "already_running"))
+    training = TrainingSerializer()
+
+
+class TrainStatusOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    training = TrainingSerializer()
+
+
+class RollbackOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.CharField()
+    active_version = serializers.CharField()
+    previous_version = serializers.CharField(allow_null=True)
 
 
 # --- input shapes ---------------------------------------------------------------------------
@@ -142,12 +253,25 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
 
+TRAIN_POLICIES = ("if_better", "always", "never")
+
+
 class TrainRequestSerializer(serializers.Serializer):
     symbols = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, min_length=1, max_length=5000
     )
     lookback = serializers.IntegerField(required=False, min_value=60, max_value=100_000)
     horizon = serializers.IntegerField(required=False, min_value=1, max_value=252)
+    policy = serializers.ChoiceField(
+        choices=TRAIN_POLICIES, required=False, help_text="activation policy for this run"
+    )
+    origin = serializers.ChoiceField(
+        choices=("api", "dashboard"),
+        required=False,
+        default="api",
+        help_text="which client asked (the dashboard sends `dashboard`)",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("symbols"), str):
@@ -176,15 +300,17 @@ class ModelListApi(PublicApi):
     @extend_schema(
         operation_id="models_list",
         summary="Registered model versions with metrics",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ModelListSerializer},
     )
     def get(self, request: Request) -> Response:
         rows = list(selectors.model_version_list())
-        active = next((row.version for row in rows if row.is_active), None)
+        active = next((row for row in rows if row.is_active), None)
         return Response(
             {
                 "available_versions": [row.version for row in rows],
-                "active_version": active,
+                "active_version": active.version if active else None,
+                "active_status": active.status if active else None,
+                "rollback_target": selectors.model_version_rollback_target(),
                 "models": public_redact([model_version_summary(row) for row in rows]),
             }
         )
@@ -202,7 +328,9 @@ class ModelDetailApi(PublicApi):
 
 
 class ActivationListApi(PublicApi):
-    @extend_schema(summary="Activation history, newest first", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Activation history, newest first", responses={200: ActivationListSerializer}
+    )
     def get(self, request: Request) -> Response:
         try:
             limit = int(request.query_params.get("limit", 100))
@@ -251,13 +379,14 @@ class AdminRollbackApi(ControlPlaneApi):
     audit_action = "model.rollback"
 
     @extend_schema(
-        summary="Re-activate the previously active version",
+        summary="Re-activate the most recent earlier available version in the history",
         request=ReasonSerializer,
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: RollbackOutputSerializer,
             409: _error(
-                "Nothing active or no previous version (`nothing_to_rollback`), or the previous "
-                "version's artifacts are missing or corrupt (`model_not_ready`)."
+                "Nothing active or no earlier version in the activation history "
+                "(`nothing_to_rollback`), or every earlier version's artifacts are missing or "
+                "corrupt (`model_unavailable`)."
             ),
         },
     )
@@ -283,13 +412,22 @@ class AdminTrainApi(ControlPlaneApi):
     @extend_schema(
         summary="Queue a training run",
         request=TrainRequestSerializer,
-        responses={202: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        responses={202: TrainOutputSerializer, 200: TrainOutputSerializer},
     )
     def post(self, request: Request) -> Response:
         body = TrainRequestSerializer(data=_body(request))
         body.is_valid(raise_exception=True)
+        params = dict(body.validated_data)
+        origin = params.pop("origin")
+        reason = params.pop("reason")
+        if "policy" in params:
+            params["activation_policy"] = params.pop("policy")
         run, started = services.training_run_request(
-            actor=self.actor(request), params=dict(body.validated_data), request=request
+            actor=self.actor(request),
+            params=params,
+            request=request,
+            origin=origin,
+            reason=reason,
         )
         run = selectors.training_run_get(run_id=str(run.run_id)) or run
         return Response(
@@ -306,7 +444,8 @@ class AdminTrainStatusApi(ControlPlaneApi):
     audit_action = "model.train_status"
 
     @extend_schema(
-        summary="The latest training run with progress", responses={200: OpenApiTypes.OBJECT}
+        summary="The latest training run with progress",
+        responses={200: TrainStatusOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         return Response(

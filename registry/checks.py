@@ -77,8 +77,13 @@ def check_storage_reset() -> None:
 
 
 def check_model() -> dict[str, Any]:
-    """Not required: an active version is present and loadable; lists unservable versions."""
-    from registry.loading import loaded_model_get
+    """Not required: the active version's artifacts are available and this process can serve it.
+
+    An active version flagged missing/corrupt stays recorded active and is reported here as
+    ``failed`` (``active_status`` says why), even when this process still serves it from memory
+    (``served_from_memory``): a restart or a new instance could not load it.
+    """
+    from registry.loading import loaded_model_get, loaded_model_versions
 
     result: dict[str, Any] = {"status": "ok"}
     try:
@@ -86,6 +91,26 @@ def check_model() -> dict[str, Any]:
         result["active_version"] = loaded.version
     except AppError as exc:
         result.update(status="failed", active_version=None, error=exc.code, message=exc.message)
+        if isinstance(exc.details, dict) and exc.details.get("version"):
+            result["active_version"] = exc.details["version"]
+    active = (
+        ModelVersion.objects.filter(is_active=True)
+        .values("version", "status", "status_detail")
+        .first()
+    )
+    if active is not None:
+        result["active_version"] = active["version"]
+        result["active_status"] = active["status"]
+        if active["status"] != ModelVersion.Status.READY:
+            result.update(
+                status="failed",
+                error="model_unavailable",
+                message=(
+                    f"active version {active['version']} is {active['status']}: "
+                    f"{active['status_detail']}"
+                ),
+                served_from_memory=active["version"] in loaded_model_versions(),
+            )
     problems = list(
         ModelVersion.objects.exclude(status=ModelVersion.Status.READY)
         .order_by("number")

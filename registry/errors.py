@@ -13,24 +13,42 @@ class NoActiveModel(NotFound):
     code = "no_active_model"
 
 
-class ModelArtifactCorrupt(ServiceUnavailable):
+class ModelUnavailable(ServiceUnavailable):
+    """The version to serve cannot be loaded: an artifact is missing or fails its SHA-256.
+
+    Serving answers 503; the version stays recorded (and, if it was, active) and is reported
+    unavailable until its artifacts verify again.
+    """
+
+    code = "model_unavailable"
+
+
+class ModelArtifactCorrupt(ModelUnavailable):
     """An artifact's bytes no longer match the SHA-256 recorded when it was registered."""
 
-    code = "model_artifact_corrupt"
 
-
-class ModelArtifactMissing(ServiceUnavailable):
-    code = "model_artifact_missing"
+class ModelArtifactMissing(ModelUnavailable):
+    """An artifact is gone from storage."""
 
 
 class ModelNotReady(Conflict):
-    """Activation of a version whose artifacts are missing or corrupt."""
+    """Activation (or rollback) refused: the target's artifacts are missing or corrupt.
 
-    code = "model_not_ready"
+    Same code as the serving error: it is the same fact about the version; 409 because the
+    request conflicts with the registry's state, and the active version keeps serving.
+    """
+
+    code = "model_unavailable"
 
 
 class NothingToRollback(Conflict):
     code = "nothing_to_rollback"
+
+
+class ActiveVersionChanged(Conflict):
+    """Another activation committed while a rollback picked its target; retry."""
+
+    code = "active_version_changed"
 
 
 class TrainingRunNotFound(NotFound):

@@ -65,9 +65,15 @@ def _read_verified(row: ModelVersion, filename: str) -> bytes:
         model_version_mark_unavailable(
             version=row.version, status=ModelVersion.Status.MISSING, detail=detail
         )
+        message = f"model {row.version} cannot be served: {detail}"
         raise ModelArtifactMissing(
-            f"model {row.version} cannot be served: {detail}",
-            details={"version": row.version, "file": filename},
+            message,
+            details={
+                "detail": message,
+                "version": row.version,
+                "status": "missing",
+                "file": filename,
+            },
         ) from None
     actual = sha256_hex(data)
     if expected is None or actual != expected:
@@ -78,25 +84,39 @@ def _read_verified(row: ModelVersion, filename: str) -> bytes:
         model_version_mark_unavailable(
             version=row.version, status=ModelVersion.Status.CORRUPT, detail=detail
         )
+        message = f"model {row.version} cannot be served: its artifact is corrupt ({detail})"
         raise ModelArtifactCorrupt(
-            f"model {row.version} cannot be served: its artifact is corrupt ({detail})",
-            details={"version": row.version, "file": filename, "sha256": actual},
+            message,
+            details={
+                "detail": message,
+                "version": row.version,
+                "status": "corrupt",
+                "file": filename,
+                "sha256": actual,
+            },
         )
     return data
 
 
 def _load(row: ModelVersion) -> LoadedModel:
-    if row.status == ModelVersion.Status.CORRUPT:
-        raise ModelArtifactCorrupt(
-            f"model {row.version} cannot be served: its artifact is corrupt "
-            f"({row.status_detail or 'SHA-256 mismatch'})",
-            details={"version": row.version},
+    if row.status in (ModelVersion.Status.CORRUPT, ModelVersion.Status.MISSING):
+        error = (
+            ModelArtifactCorrupt
+            if row.status == ModelVersion.Status.CORRUPT
+            else ModelArtifactMissing
         )
-    if row.status == ModelVersion.Status.MISSING:
-        raise ModelArtifactMissing(
-            f"model {row.version} cannot be served: an artifact is missing "
-            f"({row.status_detail or 'not in storage'})",
-            details={"version": row.version},
+        message = (
+            f"model {row.version} cannot be served: it is {row.status} "
+            f"({row.status_detail or 'artifacts cannot be verified'})"
+        )
+        raise error(
+            message,
+            details={
+                "detail": message,
+                "version": row.version,
+                "status": row.status,
+                "active": row.is_active,
+            },
         )
     model_payload = json.loads(_read_verified(row, MODEL_FILE))
     drift_reference = json.loads(_read_verified(row, DRIFT_FILE))
@@ -149,8 +169,10 @@ def loaded_model_get(*, version: str | None = None) -> LoadedModel:
     """The loaded model for ``version`` (the active one when None).
 
     Raises ``ModelNotFound`` (404) for unknown/malformed labels, ``NoActiveModel`` (404) when
-    nothing is active, ``ModelArtifactMissing``/``ModelArtifactCorrupt`` (503) when the artifacts
-    cannot be verified (the version is then flagged in the database and never served).
+    nothing is active, ``ModelUnavailable`` (503 ``model_unavailable``) when the artifacts
+    cannot be verified (the version is then flagged in the database, stays active if it was,
+    and is not served by this process). A version already loaded here was verified at load and
+    keeps being served from memory even if its files disappear later.
     """
     from registry.selectors import model_version_get
     from registry.services import registry_reconcile_once
@@ -175,7 +197,7 @@ def active_label_invalidate() -> None:
 
 
 def loaded_model_evict(version: str) -> None:
-    """Drop one version from this process's cache (it was flagged missing/corrupt)."""
+    """Drop one version from this process's cache."""
     with _lock:
         _models.pop(version, None)
 

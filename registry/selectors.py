@@ -92,3 +92,61 @@ def training_run_open() -> TrainingRun | None:
 def model_version_latest_label() -> str | None:
     """The newest registered version's label."""
     return ModelVersion.objects.order_by("-number").values_list("version", flat=True).first()
+
+
+def activation_stack(*, current_pk: int | None) -> list[int]:
+    """Version ids in activation order, the active one last (what rollback walks back through).
+
+    Replays the history oldest first: an activation pushes its version; a rollback drops
+    everything above the most recent earlier entry of its target. So v1, v2, v3 then two
+    rollbacks walk v3 -> v2 -> v1 rather than flipping between v3 and v2, and v1, v2, v1 then a
+    rollback goes to v2 and the next one to v1.
+    """
+    stack: list[int] = []
+    history = Activation.objects.order_by("timestamp", "id").values_list("kind", "to_version_id")
+    for kind, to_pk in history:
+        if kind == Activation.Kind.ROLLBACK:
+            earlier = [i for i, pk in enumerate(stack[:-1]) if pk == to_pk]
+            if earlier:
+                del stack[earlier[-1] + 1 :]
+                continue
+        if not stack or stack[-1] != to_pk:
+            stack.append(to_pk)
+    if current_pk is not None and (not stack or stack[-1] != current_pk):
+        stack.append(current_pk)
+    return stack
+
+
+def rollback_candidates(*, current_pk: int) -> list[int]:
+    """Earlier versions a rollback may go to, most recent first (no repeats, never the current)."""
+    seen: set[int] = {current_pk}
+    ordered: list[int] = []
+    for pk in reversed(activation_stack(current_pk=current_pk)[:-1]):
+        if pk not in seen:
+            seen.add(pk)
+            ordered.append(pk)
+    return ordered
+
+
+def model_version_rollback_target() -> str | None:
+    """The version a rollback would activate now, judged on recorded availability (no I/O)."""
+    rows = {
+        row.pk: row for row in ModelVersion.objects.only("id", "version", "is_active", "status")
+    }
+    current = next((row for row in rows.values() if row.is_active), None)
+    if current is None:
+        return None
+    for pk in rollback_candidates(current_pk=current.pk):
+        row = rows.get(pk)
+        if row is not None and row.status == ModelVersion.Status.READY:
+            return row.version
+    return None
+
+
+def model_version_display_status(row: ModelVersion) -> str:
+    """ready / missing / corrupt / held (held: artifacts fine, promotion held, not active)."""
+    if row.status != ModelVersion.Status.READY:
+        return row.status
+    if not row.is_active and (row.promotion or {}).get("decision") == "held":
+        return "held"
+    return ModelVersion.Status.READY

@@ -1,7 +1,7 @@
 """Registry writes: version registration, activation, rollback, training runs, reconciliation.
 
 Invariants live in the database (unique version label and number, at most one active version,
-only a ready version may be active, one open training run per lane); these functions lean on
+one open training run per lane); these functions lean on
 them instead of re-checking in Python, and retry where PostgreSQL reports a lost race.
 """
 
@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,10 +29,18 @@ from mlplatform.core import features as core_features
 from mlplatform.core.model import LinearModel
 from mlplatform.errors import AppError, ValidationFailed
 from mlplatform.market_data import market_data_source
-from registry.errors import ModelNotFound, ModelNotReady, NothingToRollback
+from registry.activation import (
+    active_pointer_mirror,
+    model_version_activate,
+    model_version_artifacts_check,
+    model_version_availability_record,
+)
+from registry.activation import model_version_mark_unavailable as model_version_mark_unavailable
+from registry.activation import model_version_rollback as model_version_rollback
+from registry.errors import ModelNotReady
 from registry.loading import loaded_model_get
 from registry.models import Activation, ModelVersion, TrainingRun
-from registry.selectors import model_version_active, version_label_check
+from registry.selectors import model_version_active
 from registry.storage import (
     ACTIVE_POINTER,
     DRIFT_FILE,
@@ -52,6 +61,7 @@ from registry.training import (
 logger = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 1
+DEFAULT_LANE = "default"
 ALLOCATION_ATTEMPTS = 20
 ProgressCallback = Callable[[str, int], None]
 
@@ -106,7 +116,11 @@ def artifacts_write(
 
 
 def model_version_register(
-    *, result: TrainingResult, actor: Actor, run: TrainingRun | None = None
+    *,
+    result: TrainingResult,
+    actor: Actor,
+    run: TrainingRun | None = None,
+    promotion: dict[str, str] | None = None,
 ) -> ModelVersion:
     """Allocate ``v(max+1)``, write its artifacts, then commit its row (one transaction).
 
@@ -141,6 +155,7 @@ def model_version_register(
                     dataset_window=result.dataset_window,
                     config={**result.params.as_config(), "split": result.split},
                     drift_reference=result.drift_reference,
+                    promotion=promotion or {},
                 )
                 row.artifact_hashes = artifacts_write(
                     store=store,
@@ -151,7 +166,9 @@ def model_version_register(
                 )
                 row.save(update_fields=["artifact_hashes"])
                 if run is not None:
-                    TrainingRun.objects.filter(pk=run.pk).update(model_version=row)
+                    TrainingRun.objects.filter(pk=run.pk).update(
+                        model_version=row, promotion=promotion or {}
+                    )
                 audit_event_record(
                     actor=actor,
                     action="model.register",
@@ -162,6 +179,7 @@ def model_version_register(
                         ),
                         "skill": result.validation_metrics.get("skill"),
                         "run_id": str(run.run_id) if run is not None else None,
+                        "promotion": promotion or {},
                     },
                 )
             return row
@@ -177,181 +195,7 @@ def model_version_register(
     )
 
 
-# --- activation -----------------------------------------------------------------------------
-
-
-def _active_pointer_mirror() -> None:
-    """Write the DB's active version to ``ACTIVE.json`` (after commit; failures only logged)."""
-    try:
-        label = ModelVersion.objects.filter(is_active=True).values_list("version", flat=True)
-        artifact_store().write_active_pointer(label.first(), updated_at=timezone.now().isoformat())
-    except Exception:
-        logger.exception("could not mirror the active pointer to storage")
-
-
-def _active_cache_invalidate() -> None:
-    from registry.loading import active_label_invalidate
-
-    active_label_invalidate()
-
-
-def _loaded_model_evict(version: str) -> None:
-    from registry.loading import active_label_invalidate, loaded_model_evict
-
-    loaded_model_evict(version)
-    active_label_invalidate()
-
-
-def _activate_locked(
-    *,
-    resolve_target: Callable[[list[ModelVersion], ModelVersion | None], ModelVersion],
-    actor: Actor,
-    reason: str,
-    kind: str,
-    request: Any,
-) -> tuple[ModelVersion, ModelVersion | None]:
-    """Lock every version row (fixed order), pick the target, switch the active flag."""
-    rows = list(
-        ModelVersion.objects.select_for_update()
-        .order_by("number")
-        .only("id", "version", "number", "is_active", "status")
-    )
-    current = next((row for row in rows if row.is_active), None)
-    target = resolve_target(rows, current)
-    if target.status != ModelVersion.Status.READY:
-        raise ModelNotReady(
-            f"model version {target.version} is {target.status} and cannot be activated",
-            details={"version": target.version, "status": target.status},
-        )
-    action = "model.rollback" if kind == Activation.Kind.ROLLBACK else "model.activate"
-    details = {
-        "from_version": current.version if current else None,
-        "to_version": target.version,
-        "reason": reason,
-        "kind": kind,
-    }
-    if current is not None and current.pk == target.pk:
-        audit_event_record(
-            actor=actor,
-            action=action,
-            target=target.version,
-            details={**details, "noop": True},
-            request=request,
-        )
-        return target, current
-    now = timezone.now()
-    if current is not None:
-        ModelVersion.objects.filter(pk=current.pk).update(is_active=False)
-    ModelVersion.objects.filter(pk=target.pk).update(is_active=True, activated_at=now)
-    Activation.objects.create(
-        timestamp=now,
-        from_version=current,
-        to_version=target,
-        actor=actor.name[:150],
-        actor_type=actor.type,
-        reason=reason,
-        kind=kind,
-    )
-    audit_event_record(
-        actor=actor, action=action, target=target.version, details=details, request=request
-    )
-    transaction.on_commit(_active_pointer_mirror)
-    transaction.on_commit(_active_cache_invalidate)
-    return target, current
-
-
-def _with_retries(fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` in a transaction, retrying when the database reports a lost race/deadlock."""
-    for attempt in range(ALLOCATION_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return fn()
-        except (IntegrityError, OperationalError):
-            if attempt == ALLOCATION_ATTEMPTS - 1 or transaction.get_connection().in_atomic_block:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def model_version_activate(
-    *,
-    version: str,
-    actor: Actor,
-    reason: str = "",
-    kind: str = Activation.Kind.ACTIVATE,
-    request: Any = None,
-) -> ModelVersion:
-    """Make ``version`` the one active version: one audited transaction + Activation row."""
-    version_label_check(version)
-
-    def pick(rows: list[ModelVersion], current: ModelVersion | None) -> ModelVersion:
-        for row in rows:
-            if row.version == version:
-                return row
-        raise ModelNotFound(f"model version {version} not found", details={"version": version})
-
-    _with_retries(
-        lambda: _activate_locked(
-            resolve_target=pick, actor=actor, reason=reason, kind=kind, request=request
-        )
-    )
-    return ModelVersion.objects.defer("drift_reference").get(version=version)
-
-
-def model_version_rollback(
-    *, actor: Actor, reason: str = "", request: Any = None
-) -> tuple[ModelVersion, ModelVersion | None]:
-    """Re-activate the version that was active before the current one; (new, previous)."""
-
-    def pick(rows: list[ModelVersion], current: ModelVersion | None) -> ModelVersion:
-        if current is None:
-            raise NothingToRollback("no version is active, so there is nothing to roll back")
-        last = (
-            Activation.objects.filter(to_version_id=current.pk, from_version__isnull=False)
-            .exclude(from_version_id=current.pk)
-            .order_by("-timestamp", "-id")
-            .values_list("from_version_id", flat=True)
-            .first()
-        )
-        previous = next((row for row in rows if row.pk == last), None)
-        if previous is None:
-            raise NothingToRollback(
-                f"{current.version} has no previously active version to roll back to",
-                details={"active_version": current.version},
-            )
-        return previous
-
-    target, current = _with_retries(
-        lambda: _activate_locked(
-            resolve_target=pick,
-            actor=actor,
-            reason=reason,
-            kind=Activation.Kind.ROLLBACK,
-            request=request,
-        )
-    )
-    refreshed = ModelVersion.objects.defer("drift_reference").get(pk=target.pk)
-    return refreshed, current
-
-
-def model_version_mark_unavailable(*, version: str, status: str, detail: str) -> None:
-    """Flag a version CORRUPT/MISSING (deactivating it: only ready versions may be active)."""
-    with transaction.atomic():
-        row = ModelVersion.objects.select_for_update().filter(version=version).first()
-        if row is None or (row.status == status and row.status_detail == detail):
-            return
-        was_active = row.is_active
-        ModelVersion.objects.filter(pk=row.pk).update(
-            status=status, status_detail=detail[:2000], is_active=False
-        )
-        audit_event_record(
-            actor=Actor.system("registry"),
-            action=f"model.{status}",
-            target=version,
-            outcome="failed",
-            details={"detail": detail[:500], "was_active": was_active},
-        )
-        transaction.on_commit(lambda: _loaded_model_evict(version))
+# --- activation (registry.activation; re-exported here, the registry's one front door) --------
 
 
 # --- training -------------------------------------------------------------------------------
@@ -421,14 +265,36 @@ def _champion(params: TrainingParams) -> tuple[str, LinearModel] | None:
     return (loaded.version, loaded.model) if comparable else None
 
 
+@dataclass(frozen=True)
+class TrainingOutcome:
+    """What a training produced: the registered version and its promotion decision."""
+
+    version: ModelVersion
+    #: {"decision": "activated"|"held", "reason": str, "policy": str}
+    promotion: dict[str, str]
+
+    @property
+    def activated(self) -> bool:
+        return self.promotion.get("decision") == "activated"
+
+    def summary(self) -> str:
+        """One line for people: "v5 registered and activated: ..." / "v5 registered, not
+        activated: ..." (the same words the dashboard and the admin show)."""
+        verb = "registered and activated" if self.activated else "registered, not activated"
+        return f"{self.version.version} {verb}: {self.promotion.get('reason', '')}"
+
+
 def train_model(
     *,
     params: dict[str, Any] | None,
     actor: Actor,
     progress_callback: ProgressCallback | None = None,
     run: TrainingRun | None = None,
-) -> ModelVersion:
-    """Train, register and (per the activation policy) activate a new version, in the foreground."""
+) -> TrainingOutcome:
+    """Train, register and (per the activation policy) activate a new version, in the foreground.
+
+    The promotion decision is stored on the version (and on ``run``) and returned.
+    """
     progress = progress_callback or (lambda stage, percent: None)
     resolved = training_params_resolve(params)
     champion = _champion(resolved) if resolved.activation_policy == "if_better" else None
@@ -440,20 +306,30 @@ def train_model(
         validation_rmse=(result.validation_metrics.get("model") or {}).get("rmse"),
         champion=result.champion_validation,
     )
+    promotion = {
+        "decision": "activated" if decision.activate else "held",
+        "reason": decision.reason,
+        "policy": resolved.activation_policy,
+    }
     progress("registering", 92)
-    version = model_version_register(result=result, actor=actor, run=run)
+    version = model_version_register(result=result, actor=actor, run=run, promotion=promotion)
     if decision.activate:
         progress("activating", 97)
-        model_version_activate(
-            version=version.version,
-            actor=actor,
-            reason=decision.reason,
-            kind=Activation.Kind.POLICY,
-        )
+        try:
+            model_version_activate(
+                version=version.version,
+                actor=actor,
+                reason=decision.reason,
+                kind=Activation.Kind.POLICY,
+            )
+        except ModelNotReady as exc:
+            promotion = {**promotion, "decision": "held", "reason": exc.message}
+            ModelVersion.objects.filter(pk=version.pk).update(promotion=promotion)
+            if run is not None:
+                TrainingRun.objects.filter(pk=run.pk).update(promotion=promotion)
     progress("done", 100)
     version = ModelVersion.objects.defer("drift_reference").get(pk=version.pk)
-    version.policy_decision = decision  # type: ignore[attr-defined]
-    return version
+    return TrainingOutcome(version=version, promotion=promotion)
 
 
 # --- training runs (background) -------------------------------------------------------------
@@ -537,10 +413,27 @@ def training_run_recover(*, at_worker_start: bool = False) -> list[str]:
     return failed
 
 
+TRAINING_ORIGINS = ("api", "dashboard", "admin", "cli", "bootstrap", "schedule")
+
+
+def _origin_check(origin: str) -> str:
+    if origin not in TRAINING_ORIGINS:
+        raise ValidationFailed(
+            f"origin must be one of {', '.join(TRAINING_ORIGINS)}", details={"origin": origin}
+        )
+    return origin
+
+
 def training_run_request(
-    *, actor: Actor, params: dict[str, Any] | None = None, request: Any = None
+    *,
+    actor: Actor,
+    params: dict[str, Any] | None = None,
+    request: Any = None,
+    origin: str = "api",
+    reason: str = "",
 ) -> tuple[TrainingRun, bool]:
     """Queue a background training run; (run, started). ``started`` is False when one is open."""
+    _origin_check(origin)
     clean = {key: value for key, value in (params or {}).items() if value is not None}
     training_params_resolve(clean)  # validate now (422) rather than fail in the worker
     training_run_recover()
@@ -549,6 +442,7 @@ def training_run_request(
             run = TrainingRun.objects.create(
                 requested_by=actor.name[:150],
                 requested_by_type=actor.type,
+                origin=origin,
                 params=clean,
                 progress={"stage": "queued", "percent": 0},
             )
@@ -556,18 +450,22 @@ def training_run_request(
                 actor=actor,
                 action="model.train",
                 target=str(run.run_id),
-                details={"params": clean, "status": "started"},
+                details={"params": clean, "status": "started", "origin": origin, "reason": reason},
                 request=request,
             )
     except IntegrityError:
-        existing = TrainingRun.objects.filter(state__in=TrainingRun.OPEN_STATES).first()
+        existing = TrainingRun.objects.filter(
+            lane=DEFAULT_LANE, state__in=TrainingRun.OPEN_STATES
+        ).first()
         if existing is None:  # the open run finished between our insert and this read
-            return training_run_request(actor=actor, params=params, request=request)
+            return training_run_request(
+                actor=actor, params=params, request=request, origin=origin, reason=reason
+            )
         audit_event_record(
             actor=actor,
             action="model.train",
             target=str(existing.run_id),
-            details={"params": clean, "status": "already_running"},
+            details={"params": clean, "status": "already_running", "origin": origin},
             request=request,
         )
         return existing, False
@@ -636,7 +534,7 @@ def training_run_execute(*, run_id: str) -> str:
         )
     actor = Actor(name=run.requested_by, type=run.requested_by_type)  # type: ignore[arg-type]
     try:
-        version = train_model(
+        outcome = train_model(
             params=run.params, actor=actor, progress_callback=_Progress(run), run=run
         )
     except Exception as exc:
@@ -659,11 +557,83 @@ def training_run_execute(*, run_id: str) -> str:
     TrainingRun.objects.filter(pk=run.pk).update(
         state=TrainingRun.State.SUCCEEDED,
         completed_at=timezone.now(),
-        model_version=version,
+        model_version=outcome.version,
+        promotion=outcome.promotion,
         progress={"stage": "done", "percent": 100},
         heartbeat_at=timezone.now(),
     )
     return TrainingRun.State.SUCCEEDED
+
+
+def training_run_foreground(
+    *,
+    actor: Actor,
+    origin: str,
+    params: dict[str, Any] | None = None,
+    progress_callback: ProgressCallback | None = None,
+) -> tuple[TrainingRun, TrainingOutcome]:
+    """Train in this process (``manage.py train``, the demo bootstrap) as a recorded run.
+
+    The run is a TrainingRun like a queued one (origin, params, progress, heartbeat, decision),
+    in its own lane so it neither waits for nor blocks the background queue. A failure marks
+    the run failed and re-raises.
+    """
+    _origin_check(origin)
+    clean = {key: value for key, value in (params or {}).items() if value is not None}
+    training_params_resolve(clean)
+    now = timezone.now()
+    with transaction.atomic():
+        run = TrainingRun.objects.create(
+            lane=f"{origin}-{uuid.uuid4().hex[:16]}",
+            state=TrainingRun.State.RUNNING,
+            requested_by=actor.name[:150],
+            requested_by_type=actor.type,
+            origin=origin,
+            params=clean,
+            progress={"stage": "starting", "percent": 1},
+            started_at=now,
+            heartbeat_at=now,
+            worker_host=_host(),
+            worker_pid=os.getpid(),
+        )
+        audit_event_record(
+            actor=actor,
+            action="model.train",
+            target=str(run.run_id),
+            details={"params": clean, "status": "started", "origin": origin},
+        )
+    recorder = _Progress(run)
+
+    def progress(stage: str, percent: int) -> None:
+        recorder(stage, percent)
+        if progress_callback is not None:
+            progress_callback(stage, percent)
+
+    try:
+        outcome = train_model(params=clean, actor=actor, progress_callback=progress, run=run)
+    except Exception as exc:
+        message = f"{exc.code}: {exc.message}" if isinstance(exc, AppError) else repr(exc)
+        TrainingRun.objects.filter(pk=run.pk).update(
+            state=TrainingRun.State.FAILED, completed_at=timezone.now(), error=message[:4000]
+        )
+        audit_event_record(
+            actor=actor,
+            action="model.train",
+            target=str(run.run_id),
+            outcome="failed",
+            details={"error": message[:500], "origin": origin},
+        )
+        raise
+    TrainingRun.objects.filter(pk=run.pk).update(
+        state=TrainingRun.State.SUCCEEDED,
+        completed_at=timezone.now(),
+        model_version=outcome.version,
+        promotion=outcome.promotion,
+        progress={"stage": "done", "percent": 100},
+        heartbeat_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run, outcome
 
 
 # --- reconciliation -------------------------------------------------------------------------
@@ -689,23 +659,6 @@ def _verify_folder(store: ArtifactStore, version: str) -> tuple[dict[str, Any], 
         hashes[name] = digest
     hashes[MANIFEST_FILE] = sha256_hex(raw)
     return manifest, hashes
-
-
-def _version_check(store: ArtifactStore, row: ModelVersion) -> tuple[str, str]:
-    """(status, detail) of a registered version's artifacts against its stored hashes."""
-    for name, expected in sorted(row.artifact_hashes.items()):
-        try:
-            data = store.read_bytes(store.path(row.version, name))
-        except FileNotFoundError:
-            return ModelVersion.Status.MISSING, f"{row.version}/{name} is missing from storage"
-        if sha256_hex(data) != expected:
-            return (
-                ModelVersion.Status.CORRUPT,
-                f"{row.version}/{name} does not match its recorded SHA-256",
-            )
-    if not row.artifact_hashes:
-        return ModelVersion.Status.MISSING, f"{row.version} has no recorded artifacts"
-    return ModelVersion.Status.READY, ""
 
 
 def _import_version(store: ArtifactStore, version: str) -> ModelVersion:
@@ -748,8 +701,9 @@ def registry_reconcile(*, verify_existing: bool = True) -> dict[str, Any]:
 
     - folders in storage but not in the database are imported when their manifest is complete
       and every hash verifies (label and number kept); others are reported as ``skipped``;
-    - database versions are re-checked against storage: missing/corrupt ones are flagged (and
-      deactivated), previously flagged ones whose bytes verify again become ready;
+    - database versions are re-checked against storage: missing/corrupt ones are flagged (an
+      active one stays recorded active, reported unavailable), previously flagged ones whose
+      bytes verify again become ready;
     - when the database has no active version, the pointer mirrored in storage is honoured if
       that version is ready; when it has one, the pointer is re-mirrored if it differs.
     """
@@ -779,15 +733,11 @@ def registry_reconcile(*, verify_existing: bool = True) -> dict[str, Any]:
         for version, row in sorted(rows.items(), key=lambda item: item[1].number):
             if version in report["imported"]:
                 continue
-            status, detail = _version_check(store, row)
-            if status != ModelVersion.Status.READY:
-                if row.status != status or row.status_detail != detail:
-                    model_version_mark_unavailable(version=version, status=status, detail=detail)
-                report["flagged"][version] = {"status": status, "detail": detail}
+            check = model_version_artifacts_check(row=row, store=store)
+            model_version_availability_record(row=row, check=check)
+            if not check.ok:
+                report["flagged"][version] = {"status": check.status, "detail": check.detail}
             elif row.status != ModelVersion.Status.READY:
-                ModelVersion.objects.filter(pk=row.pk).update(
-                    status=ModelVersion.Status.READY, status_detail=""
-                )
                 report["restored"].append(version)
     active = ModelVersion.objects.filter(is_active=True).values_list("version", flat=True).first()
     pointer = store.read_active_pointer()
@@ -795,18 +745,21 @@ def registry_reconcile(*, verify_existing: bool = True) -> dict[str, Any]:
         ready = ModelVersion.objects.filter(
             version=pointer, status=ModelVersion.Status.READY
         ).exists()
-        if ready:
+        try:  # activation verifies the artifacts again; a refusal leaves nothing active
+            if not ready:
+                raise ModelNotReady(f"{pointer} is not ready")
             model_version_activate(
                 version=pointer,
                 actor=Actor.system("registry"),
                 reason="restored from the active pointer in storage",
             )
+        except ModelNotReady:
+            report["skipped"][ACTIVE_POINTER] = f"points at {pointer}, which is not ready"
+        else:
             report["activated"] = pointer
             active = pointer
-        else:
-            report["skipped"][ACTIVE_POINTER] = f"points at {pointer}, which is not ready"
     elif active is not None and pointer != active:
-        _active_pointer_mirror()
+        active_pointer_mirror()
     report["active_version"] = active
     return report
 

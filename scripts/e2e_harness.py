@@ -42,6 +42,7 @@ def main() -> int:
         "E2E_DASHBOARD_URL": dashboard,
         "E2E_OPERATOR_USERNAME": OPERATOR[0],
         "E2E_OPERATOR_PASSWORD": OPERATOR[1],
+        "E2E_REGISTRY_DIR": str(work / "models"),
     }
     env.pop("DATABASE_URL_OVERRIDE", None)
 

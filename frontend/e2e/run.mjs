@@ -5,12 +5,14 @@
 //   E2E_OPERATOR_USERNAME / E2E_OPERATOR_PASSWORD                         default e2e-operator / e2e-password
 //   E2E_CHROMIUM        browser binary                                    default /usr/bin/chromium
 //   E2E_TRAIN_TIMEOUT_MS how long a training run may take                 default 300000
+//   E2E_REGISTRY_DIR    the backend's local MODEL_REGISTRY_DIR (the missing-artifact scenario
+//                       hides a file there and puts it back)            set by scripts/e2e_harness.py
 //
 // The backend must hold demo data, an active version and the operator (scripts/e2e_harness.py
 // prepares all three). Screenshots go to frontend/test-output/. The last line printed is
 // "N passed, N failed"; the exit code is non-zero when anything failed.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,6 +27,7 @@ const USERNAME = process.env.E2E_OPERATOR_USERNAME || "e2e-operator";
 const PASSWORD = process.env.E2E_OPERATOR_PASSWORD || "e2e-password";
 const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
 const TRAIN_TIMEOUT_MS = Number(process.env.E2E_TRAIN_TIMEOUT_MS || 300_000);
+const REGISTRY_DIR = process.env.E2E_REGISTRY_DIR || "";
 const STEP_TIMEOUT_MS = 30_000;
 const LAPTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -280,8 +283,22 @@ async function run(browser) {
       await page.goto(`${DASHBOARD}/model-management`);
       const button = await visible(page, "train-button");
       await page.waitForFunction(() => !document.querySelector('[data-testid="train-button"]')?.hasAttribute("disabled"));
+      // The panel shows the latest run (the demo bootstrap's, recorded like any other) until
+      // the new one is requested: follow the new run, not the old one.
+      const before = await page
+        .getByTestId("training-run")
+        .first()
+        .getAttribute("data-run-id", { timeout: 2_000 })
+        .catch(() => null);
       await button.click();
       await visible(page, "training-run");
+      await page.waitForFunction(
+        (old) => {
+          const id = document.querySelector('[data-testid="training-run"]')?.getAttribute("data-run-id");
+          return id && id !== old;
+        },
+        before,
+      );
       const seen = new Set();
       const deadline = Date.now() + TRAIN_TIMEOUT_MS;
       let state = "";
@@ -316,8 +333,13 @@ async function run(browser) {
     async () => {
       const row = await visible(page, `version-row-${ctx.newVersion}`);
       const cells = await row.locator("td").allTextContents();
-      check(/\d\.\d{4}/.test(cells[4] ?? ""), `validation rmse cell reads "${cells[4]}"`);
-      check(/%/.test(cells[5] ?? ""), `skill cell reads "${cells[5]}"`);
+      const headers = await page.getByTestId("versions-table").locator("thead th").allTextContents();
+      const rmse = cells[headers.indexOf("Val. RMSE")] ?? "";
+      const skillCell = cells[headers.indexOf("Skill")] ?? "";
+      check(/\d\.\d{4}/.test(rmse), `validation rmse cell reads "${rmse}"`);
+      check(/%/.test(skillCell), `skill cell reads "${skillCell}"`);
+      const status = cells[headers.indexOf("Status")] ?? "";
+      check(["ready", "held"].includes(status.trim()), `status cell reads "${status}"`);
       const models = await pageFetch(page, `${API}/models`);
       ctx.activeAfterTraining = models.body.active_version;
       const numbers = models.body.available_versions.map(versionNumber);
@@ -383,7 +405,7 @@ async function run(browser) {
         },
       );
       const message = await flash.jsonValue();
-      check(message.includes(`${ctx.activeAfterTraining} is active again`), `flash reads "${message}"`);
+      check(message.includes(`→ ${ctx.activeAfterTraining}`), `flash reads "${message}"`);
       await page.waitForFunction(
         (v) => document.querySelector(`[data-testid="version-row-${v}"] [data-testid="active-badge"]`),
         ctx.activeAfterTraining,
@@ -395,6 +417,118 @@ async function run(browser) {
       const models = await pageFetch(page, `${API}/models`);
       check(models.body.active_version === ctx.activeAfterTraining, `API says ${models.body.active_version}`);
       await shot(page, "model-management-rolled-back");
+    },
+    { page },
+  );
+
+  await step(
+    "activating a version whose artifact is missing is refused and the active version keeps serving",
+    async () => {
+      check(Boolean(REGISTRY_DIR), "E2E_REGISTRY_DIR is not set (scripts/e2e_harness.py sets it)");
+      const auth = { Authorization: `Token ${ctx.token}`, "Content-Type": "application/json" };
+      const before = await pageFetch(page, `${API}/models`);
+      const active = before.body.active_version;
+      const target = before.body.available_versions.find((v) => v !== active);
+      check(Boolean(target), "no inactive version to damage");
+      const file = path.join(REGISTRY_DIR, target, "model.json");
+      check(existsSync(file), `${file} does not exist`);
+      renameSync(file, `${file}.e2e-hidden`);
+      try {
+        await page.goto(`${DASHBOARD}/model-management`);
+        await (await visible(page, `activate-${target}`)).click();
+        const form = await visible(page, "activate-confirm");
+        await form.locator("textarea").fill(`e2e: try ${target} with its artifact gone`);
+        await form.getByRole("button", { name: `Confirm activation of ${target}` }).click();
+        const alert = form.getByRole("alert");
+        await alert.waitFor();
+        const message = await text(alert);
+        check(message.includes("model_unavailable") && message.includes("HTTP 409"), `error reads "${message}"`);
+        check(message.includes(`${target}/model.json is missing`), `error does not name the file: "${message}"`);
+        check(message.includes(`${active} stays active`), `error does not say ${active} stays: "${message}"`);
+        await form.getByRole("button", { name: "Cancel" }).click();
+        const after = await pageFetch(page, `${API}/models`);
+        check(after.body.active_version === active, `API says ${after.body.active_version} is active`);
+        const served = await pageFetch(page, `${API}/predict?symbol=AAPL`);
+        check(served.status === 200, `GET /predict answered ${served.status}`);
+        check(served.body.model_version === active, `served by ${served.body.model_version}, not ${active}`);
+        await page.reload();
+        const badge = await text(await visible(page, `status-${target}`));
+        check(badge === "missing", `${target}'s status badge reads "${badge}"`);
+        check(
+          await page.getByTestId(`activate-${target}`).isDisabled(),
+          `the activate button of the missing ${target} is enabled`,
+        );
+        await shot(page, "model-management-missing-artifact");
+      } finally {
+        renameSync(`${file}.e2e-hidden`, file);
+      }
+      // Storage is whole again: reconciliation marks the version ready.
+      const reload = await pageFetch(page, `${API}/admin/reload`, { method: "POST", headers: auth });
+      check(reload.status === 200, `POST /admin/reload answered ${reload.status}`);
+      check((reload.body.reconcile?.restored ?? []).includes(target), `${target} was not restored`);
+    },
+    { page },
+  );
+
+  await step(
+    "rollback walks back through the activation history, naming each target",
+    async () => {
+      const auth = { Authorization: `Token ${ctx.token}`, "Content-Type": "application/json" };
+      const started = await pageFetch(page, `${API}/admin/train`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ policy: "always", origin: "dashboard", reason: "e2e: a third version" }),
+      });
+      check([200, 202].includes(started.status), `POST /admin/train answered ${started.status}`);
+      const deadline = Date.now() + TRAIN_TIMEOUT_MS;
+      let run = null;
+      while (Date.now() < deadline) {
+        run = (await pageFetch(page, `${API}/admin/train/status`, { headers: auth })).body?.training;
+        if (run && ["succeeded", "failed"].includes(run.state)) break;
+        await page.waitForTimeout(500);
+      }
+      check(run?.state === "succeeded", `training ended as ${run?.state}: ${run?.error}`);
+      check(run.promotion?.decision === "activated", `the new version was not activated: ${JSON.stringify(run.promotion)}`);
+      const models = (await pageFetch(page, `${API}/models`)).body;
+      check(models.active_version === run.latest_version, `${run.latest_version} is not active`);
+      check(Boolean(models.rollback_target), `/models names no rollback target: ${JSON.stringify(models)}`);
+      await page.goto(`${DASHBOARD}/model-management`);
+      const walked = [];
+      for (let i = 0; i < 2; i += 1) {
+        const now = (await pageFetch(page, `${API}/models`)).body;
+        const from = now.active_version;
+        const to = now.rollback_target;
+        check(Boolean(to), `rollback ${i + 1}: no target after ${walked.join(" → ")}`);
+        const button = await visible(page, "rollback-button");
+        await page.waitForFunction(
+          (label) => document.querySelector('[data-testid="rollback-button"]')?.textContent?.includes(label),
+          `Roll back ${from} → ${to}`,
+        );
+        await button.click();
+        const form = await visible(page, "rollback-confirm");
+        check((await text(form)).includes(`Roll back ${from} → ${to}?`), `dialog reads "${await text(form)}"`);
+        await form.locator("textarea").fill(`e2e: walk back ${i + 1}`);
+        await form.getByRole("button", { name: `Confirm roll back ${from} → ${to}` }).click();
+        await page.waitForFunction(
+          (message) => document.querySelector('[data-testid="flash"]')?.textContent?.includes(message),
+          `Rolled back ${from} → ${to}.`,
+        );
+        await page.waitForFunction(
+          (v) => document.querySelector(`[data-testid="version-row-${v}"] [data-testid="active-badge"]`),
+          to,
+        );
+        walked.push(`${from} → ${to}`);
+      }
+      const [first, second] = walked.map((w) => w.split(" → "));
+      check(first[1] === second[0] && second[1] !== first[0], `rollbacks flipped instead of walking back: ${walked.join(", ")}`);
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('[data-testid="activation-kind"]')].filter((b) => b.textContent === "rollback")
+            .length >= 2,
+      );
+      log(`  walked back: ${walked.join(", ")}`);
+      ctx.activeAfterTraining = second[1];
+      await shot(page, "model-management-walked-back");
     },
     { page },
   );

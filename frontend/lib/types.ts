@@ -121,6 +121,16 @@ export interface MetricSet {
   [extra: string]: unknown;
 }
 
+/** ready / missing / corrupt (artifacts), held (fine, but its promotion was held and it is not active). */
+export type ModelStatus = "ready" | "missing" | "corrupt" | "held";
+
+/** The promotion decision recorded when a version was registered. */
+export interface Promotion {
+  decision: "activated" | "held";
+  reason: string;
+  policy?: string;
+}
+
 export interface ModelSummary {
   version: string;
   created_at: string;
@@ -128,12 +138,23 @@ export interface ModelSummary {
   validation_metrics: MetricSet | null;
   dataset_window: unknown;
   is_active: boolean;
+  status?: ModelStatus;
+  /** What storage says about the artifacts alone: ready / missing / corrupt. */
+  artifact_status?: "ready" | "missing" | "corrupt";
+  status_detail?: string;
+  promotion?: Promotion | null;
+  /** Forecast horizon in days. */
+  horizon?: number;
   [extra: string]: unknown;
 }
 
 export interface ModelsResponse {
   available_versions: string[];
   active_version: string | null;
+  /** Artifact status of the active version (it stays active even when missing/corrupt). */
+  active_status?: "ready" | "missing" | "corrupt" | null;
+  /** The version POST /admin/rollback would activate now, or null when there is none. */
+  rollback_target?: string | null;
   models: ModelSummary[];
 }
 
@@ -144,12 +165,15 @@ export interface ModelDetail extends ModelSummary {
   dataset_summary?: unknown;
 }
 
+export type ActivationKind = "activate" | "rollback" | "policy";
+
 export interface Activation {
   timestamp: string;
   from_version: string | null;
   to_version: string;
   actor: string;
   reason: string;
+  kind?: ActivationKind;
 }
 
 export interface ActivationsResponse {
@@ -278,6 +302,10 @@ export interface TrainingRun {
   latest_version: string | null;
   error: string | null;
   progress: TrainingProgress | null;
+  /** Which plane started it: api, dashboard, admin, cli, bootstrap, schedule. */
+  origin?: string | null;
+  /** The promotion decision for the version it registered (once it succeeded). */
+  promotion?: Promotion | null;
 }
 
 export interface TrainStartResponse {
@@ -291,10 +319,15 @@ export interface TrainStatusResponse {
   training: TrainingRun | null;
 }
 
+export type TrainPolicy = "if_better" | "always" | "never";
+
 export interface TrainOptions {
   symbols?: string[];
   lookback?: number;
   horizon?: number;
+  policy?: TrainPolicy;
+  origin?: "api" | "dashboard";
+  reason?: string;
 }
 
 export interface ActivateResponse {

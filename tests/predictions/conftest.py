@@ -36,7 +36,7 @@ def train(db, synthetic) -> Callable[..., ModelVersion]:  # type: ignore[no-unty
             "activation_policy": "always" if activate else "never",
             **params,
         }
-        return train_model(params=merged, actor=Actor.system())
+        return train_model(params=merged, actor=Actor.system()).version
 
     return _train
 

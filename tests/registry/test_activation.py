@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from mlplatform.actors import Actor
 from mlplatform.core.splits import time_split
 from mlplatform.market_data import market_data_source
-from registry.errors import ModelNotFound, ModelNotReady, NothingToRollback
+from registry.errors import ModelNotFound, NothingToRollback
 from registry.loading import loaded_model_get
 from registry.models import Activation, ModelVersion
 from registry.selectors import (
@@ -27,8 +27,12 @@ from registry.training import dataset_build, predict_chunked, training_params_re
 pytestmark = pytest.mark.django_db
 
 
-def _train(params, actor, policy="never"):  # type: ignore[no-untyped-def]
+def _train_outcome(params, actor, policy="never"):  # type: ignore[no-untyped-def]
     return train_model(params={**params, "activation_policy": policy}, actor=actor)
+
+
+def _train(params, actor, policy="never"):  # type: ignore[no-untyped-def]
+    return _train_outcome(params, actor, policy).version
 
 
 def test_versions_are_numbered_in_order_with_self_describing_folders(small_params, system_actor):
@@ -109,12 +113,14 @@ def test_unknown_or_malformed_versions_are_not_found(small_params, system_actor,
         model_version_get(version=label)
 
 
-def test_a_version_that_is_not_ready_cannot_be_activated(small_params, system_actor):
+def test_a_version_flagged_but_intact_is_verified_again_and_activated(small_params, system_actor):
+    """Activation trusts storage, not a stale flag: bytes that verify make the version ready."""
     _train(small_params, system_actor)
-    ModelVersion.objects.filter(version="v1").update(status="corrupt")
-    with pytest.raises(ModelNotReady):
-        model_version_activate(version="v1", actor=system_actor)
-    assert model_version_active() is None
+    ModelVersion.objects.filter(version="v1").update(status="corrupt", status_detail="old")
+    model_version_activate(version="v1", actor=system_actor, reason="restored")
+    row = model_version_get(version="v1")
+    assert row.is_active and row.status == "ready"
+    assert AuditEvent.objects.filter(action="model.restored", target="v1").exists()
 
 
 def test_policy_if_better_activates_first_then_only_improvements(small_params, system_actor):
@@ -152,8 +158,8 @@ def test_if_better_scores_the_active_version_on_the_new_runs_validation_rows(
     """Champion and challenger are compared on identical rows, not each on its own data."""
     first = _train(small_params, system_actor, policy="always")
     other = {**small_params, "symbols": ["DDD", "EEE", "FFF"]}
-    challenger = _train(other, system_actor, policy="if_better")
-    decision = challenger.policy_decision
+    outcome = _train_outcome(other, system_actor, policy="if_better")
+    challenger, decision = outcome.version, outcome.promotion
 
     # the champion's rmse, recomputed independently on the challenger's validation rows
     params = training_params_resolve(other)
@@ -167,14 +173,17 @@ def test_if_better_scores_the_active_version_on_the_new_runs_validation_rows(
     champion_rmse = float(np.sqrt(np.mean((y_val - p_champion) ** 2)))
     challenger_rmse = challenger.validation_metrics["model"]["rmse"]
 
-    assert f"v1's {champion_rmse:.6g} on the same {y_val.size:,} validation rows" in decision.reason
-    assert decision.activate is (challenger_rmse < champion_rmse)
+    assert (
+        f"v1's {champion_rmse:.6g} on the same {y_val.size:,} validation rows" in decision["reason"]
+    )
+    assert (decision["decision"] == "activated") is (challenger_rmse < champion_rmse)
+    assert ModelVersion.objects.get(pk=challenger.pk).promotion == decision
     stored = first.validation_metrics["model"]["rmse"]
     assert stored != pytest.approx(champion_rmse, rel=1e-9)  # other data, another number
-    assert model_version_active().version == ("v2" if decision.activate else "v1")
+    assert model_version_active().version == ("v2" if decision["decision"] == "activated" else "v1")
 
 
 def test_if_better_falls_back_to_the_stored_rmse_for_another_horizon(small_params, system_actor):
     _train(small_params, system_actor, policy="always")
-    longer = _train({**small_params, "horizon": 10}, system_actor, policy="if_better")
-    assert "its stored rmse, measured on its own validation data" in longer.policy_decision.reason
+    longer = _train_outcome({**small_params, "horizon": 10}, system_actor, policy="if_better")
+    assert "its stored rmse, measured on its own validation data" in longer.promotion["reason"]

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
 from mlplatform.market_data import market_data_source_reset
-from registry.models import ModelVersion
+from registry.models import Activation, ModelVersion, TrainingRun
+from registry.storage import artifact_store
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _call(*args: str) -> str:
 def test_train_prints_progress_version_and_metrics_table():
     output = _call("train", "--symbols", "AAA,BBB", "--lookback", "500", "--activate", "always")
     assert "100% done" in output and "[####" in output
-    assert "Registered v1 (active)" in output
+    assert "v1 registered and activated: policy always" in output
     for label in ("model", "zero", "train mean", "skill", "validation", "walk-forward"):
         assert label in output
     row = ModelVersion.objects.get(version="v1")
@@ -45,10 +46,11 @@ def test_activate_and_models_table():
     rows = {line[2:].split()[0]: line for line in table.splitlines()[2:]}
     assert set(rows) == {"v1", "v2"}
     assert rows["v2"].startswith("* v2") and rows["v1"].startswith("  v1")
+    assert " held " in rows["v1"] and " ready " in rows["v2"]  # v1: policy never, not active
     event = AuditEvent.objects.get(action="model.activate")
     assert event.actor == "manage.py activate" and event.details["reason"] == "cli"
     with pytest.raises(CommandError, match="model_not_found"):
-        _call("activate", "v7")
+        _call("activate", "v7", "--reason", "typo")
 
 
 def test_reconcile_registry_prints_the_report():
@@ -64,7 +66,10 @@ def test_bootstrap_demo_trains_v1_once_on_demo_csvs(settings, tmp_path):
     settings.TRAIN_LOOKBACK = 600
     market_data_source_reset()
     first = _call("bootstrap_demo")
-    assert "Wrote demo data" in first and "v1 trained and active" in first
+    assert "Wrote demo data" in first and "v1 registered and activated: policy always" in first
+    run = TrainingRun.objects.get()
+    assert run.origin == "bootstrap" and run.state == "succeeded"
+    assert run.model_version.version == "v1" and run.promotion["decision"] == "activated"
     assert sorted(p.name for p in (tmp_path / "demo").glob("*.csv"))[:2] == ["AAPL.csv", "AMZN.csv"]
     second = _call("bootstrap_demo")
     assert "nothing to do" in second
@@ -75,3 +80,65 @@ def test_generate_demo_data_writes_csvs(tmp_path):
     output = _call("generate_demo_data", "--dir", str(tmp_path), "--symbols", "AAA", "--years", "1")
     assert "Wrote 1 files" in output
     assert (tmp_path / "AAA.csv").read_text().startswith("Date,Open,High,Low,Close,Volume")
+
+
+def test_cli_training_is_a_training_run_with_origin_cli_and_its_decision():
+    _call("train", "--symbols", "AAA,BBB", "--lookback", "500", "--activate", "always")
+    output = _call("train", "--symbols", "AAA,BBB", "--lookback", "500", "--activate", "never")
+    assert "v2 registered, not activated: policy never" in output
+    runs = list(TrainingRun.objects.order_by("created_at", "id"))
+    assert [(r.origin, r.state) for r in runs] == [("cli", "succeeded"), ("cli", "succeeded")]
+    assert [r.model_version.version for r in runs] == ["v1", "v2"]
+    assert runs[1].promotion == {"decision": "held", "reason": "policy never", "policy": "never"}
+    assert runs[1].requested_by == "manage.py train"
+    assert runs[1].params["symbols"] == ["AAA", "BBB"]
+    version = ModelVersion.objects.get(version="v2")
+    assert version.promotion == runs[1].promotion and not version.is_active
+    assert f"Training run {runs[1].run_id} (origin cli)" in output
+
+
+def test_cli_training_failure_is_a_failed_run(settings, tmp_path):
+    settings.MARKET_DATA_SOURCE = "csv"
+    settings.MARKET_DATA_DIR = tmp_path  # no CSV files: the pipeline fails loading data
+    market_data_source_reset()
+    with pytest.raises(CommandError, match="training failed"):
+        _call("train", "--symbols", "AAA,BBB")
+    run = TrainingRun.objects.get()
+    assert run.origin == "cli" and run.state == "failed" and run.error
+    assert run.model_version is None and run.completed_at is not None
+
+
+def test_activate_requires_a_reason():
+    _call("train", "--activate", "never")
+    with pytest.raises(CommandError, match="reason"):
+        _call("activate", "v1")
+    with pytest.raises(CommandError, match="must not be empty"):
+        _call("activate", "v1", "--reason", "   ")
+    assert not ModelVersion.objects.filter(is_active=True).exists()
+
+
+def test_activate_refuses_a_version_whose_artifact_is_missing():
+    _call("train", "--activate", "always")
+    _call("train", "--activate", "never")
+    artifact_store().delete("v2/model.json")
+    with pytest.raises(CommandError, match=r"model_unavailable: v2 cannot be activated: v2/model"):
+        _call("activate", "v2", "--reason", "try it")
+    assert ModelVersion.objects.get(is_active=True).version == "v1"
+    assert ModelVersion.objects.get(version="v2").status == "missing"
+
+
+def test_rollback_command_walks_back_and_requires_a_reason():
+    for _ in range(3):
+        _call("train", "--activate", "always")
+    with pytest.raises(CommandError, match="reason"):
+        _call("rollback")
+    assert "Rolled back v3 -> v2" in _call("rollback", "--reason", "v3 drifts")
+    assert "Rolled back v2 -> v1" in _call("rollback", "--reason", "v2 too")
+    with pytest.raises(CommandError, match="nothing_to_rollback"):
+        _call("rollback", "--reason", "again")
+    latest = Activation.objects.order_by("-id").first()
+    assert (latest.kind, latest.reason, latest.actor) == (
+        "rollback",
+        "v2 too",
+        "manage.py rollback",
+    )

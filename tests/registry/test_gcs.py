@@ -136,9 +136,13 @@ def test_corrupt_artifact_in_the_bucket_is_refused_and_reported(
     with pytest.raises(ModelArtifactCorrupt, match="corrupt"):
         loaded_model_get(version="v1")
     refused = api_client.post("/admin/activate/v1", **admin_headers)
-    assert refused.status_code == 409 and refused.json()["error"] == "model_not_ready"
+    assert refused.status_code == 409 and refused.json()["error"] == "model_unavailable"
+    assert refused.json()["details"]["file"] == "model.json"
     detail = api_client.get("/models/v1").json()
-    assert detail["status"] == "corrupt" and detail["is_active"] is False
+    # still the recorded active version, reported corrupt; this fresh process cannot serve it
+    assert detail["status"] == "corrupt" and detail["is_active"] is True
+    assert checks["model"]["active_version"] == "v1"
+    assert checks["model"]["active_status"] == "corrupt"
 
 
 @pytest.mark.django_db

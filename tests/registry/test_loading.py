@@ -11,14 +11,14 @@ from registry import loading
 from registry.errors import ModelArtifactCorrupt, ModelArtifactMissing, NoActiveModel
 from registry.loading import loaded_model_get
 from registry.models import ModelVersion
-from registry.services import registry_reconcile_once, train_model
+from registry.services import registry_reconcile, registry_reconcile_once, train_model
 from registry.storage import artifact_store
 
 pytestmark = pytest.mark.django_db
 
 
 def _train(params, actor, policy="always"):  # type: ignore[no-untyped-def]
-    return train_model(params={**params, "activation_policy": policy}, actor=actor)
+    return train_model(params={**params, "activation_policy": policy}, actor=actor).version
 
 
 def test_no_active_model_is_a_404(small_params, system_actor):
@@ -66,12 +66,14 @@ def test_corrupt_artifact_is_refused_and_flagged(small_params, system_actor):
     with pytest.raises(ModelArtifactCorrupt) as info:
         loaded_model_get()
     assert info.value.http_status == 503 and "corrupt" in info.value.message
+    assert info.value.code == "model_unavailable"
     row = ModelVersion.objects.get(version="v1")
     assert row.status == "corrupt" and "model.json" in row.status_detail
-    assert not row.is_active  # never served
+    assert row.is_active  # still the recorded decision; reported unavailable, never served
     loading.loaded_models_reset()
-    with pytest.raises(NoActiveModel):
+    with pytest.raises(ModelArtifactCorrupt) as again:
         loaded_model_get()
+    assert again.value.code == "model_unavailable" and again.value.details["version"] == "v1"
     with pytest.raises(ModelArtifactCorrupt):
         loaded_model_get(version="v1")
 
@@ -82,5 +84,22 @@ def test_missing_artifact_is_refused_and_flagged(small_params, system_actor):
     artifact_store().delete("v1/drift_reference.json")
     with pytest.raises(ModelArtifactMissing) as info:
         loaded_model_get(version="v1")
-    assert info.value.code == "model_artifact_missing"
+    assert info.value.code == "model_unavailable" and info.value.http_status == 503
+    assert info.value.details["file"] == "drift_reference.json"
     assert ModelVersion.objects.get(version="v1").status == "missing"
+
+
+def test_a_loaded_model_keeps_serving_after_its_artifact_disappears(small_params, system_actor):
+    """Verified at load: this process keeps serving it; a fresh process cannot (503)."""
+    _train(small_params, system_actor)
+    loaded = loaded_model_get()
+    artifact_store().delete("v1/model.json")
+    registry_reconcile(verify_existing=True)  # flags v1 missing, keeps it active
+    row = ModelVersion.objects.get(version="v1")
+    assert row.status == "missing" and row.is_active
+    loading.active_label_invalidate()
+    assert loaded_model_get() is loaded
+    loading.loaded_models_reset()  # a fresh process
+    with pytest.raises(ModelArtifactMissing) as info:
+        loaded_model_get()
+    assert info.value.code == "model_unavailable" and info.value.http_status == 503

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _train(small_params, actor, policy="never"):  # type: ignore[no-untyped-def]
-    return train_model(params={**small_params, "activation_policy": policy}, actor=actor)
+    return train_model(params={**small_params, "activation_policy": policy}, actor=actor).version
 
 
 def _forget_database() -> None:
@@ -66,7 +66,7 @@ def test_flags_missing_and_restores_repaired_versions(small_params, system_actor
     report = registry_reconcile()
     assert report["flagged"]["v1"]["status"] == "missing"
     row = ModelVersion.objects.get(version="v1")
-    assert row.status == "missing" and not row.is_active
+    assert row.status == "missing" and row.is_active  # still the recorded active version
     store.write_bytes("v1/drift_reference.json", original)
     report = registry_reconcile()
     assert report["restored"] == ["v1"]

@@ -19,7 +19,7 @@ def trained_model(db, settings) -> str:  # type: ignore[no-untyped-def]
     settings.MARKET_DATA_SOURCE = "synthetic"
     settings.MARKET_DATA_BASE_URL = None
     market_data_source_reset()
-    version = train_model(
+    outcome = train_model(
         params={
             "symbols": ["AAPL", "MSFT", "GOOGL"],
             "lookback": 400,
@@ -29,7 +29,7 @@ def trained_model(db, settings) -> str:  # type: ignore[no-untyped-def]
         },
         actor=Actor.system(),
     )
-    yield version.version
+    yield outcome.version.version
     market_data_source_reset()
 
 

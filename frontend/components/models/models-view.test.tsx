@@ -21,6 +21,8 @@ beforeEach(() => {
   api.getModels.mockResolvedValue({
     available_versions: ["v1", "v2"],
     active_version: "v2",
+    active_status: "ready",
+    rollback_target: "v1",
     models: [makeModel("v1"), makeModel("v2", { is_active: true })],
   });
   api.getActivations.mockResolvedValue({
@@ -59,4 +61,32 @@ test("an operator activates an older version only after giving a reason and conf
   expect(api.adminActivate).toHaveBeenCalledWith("v1", "v2 misbehaves");
   expect(await screen.findByTestId("flash")).toHaveTextContent("v1 is now active.");
   await waitFor(() => expect(api.getModels).toHaveBeenCalledTimes(2));
+});
+
+test("the rollback dialog names its target and the result says where it went", async () => {
+  signInAs("ops", true);
+  api.adminRollback.mockResolvedValue({ action: "rollback", status: "ok", active_version: "v1", previous_version: "v2" });
+  render(<ModelsView />);
+  const button = await screen.findByRole("button", { name: "Roll back v2 → v1…" });
+  await userEvent.click(button);
+  expect(screen.getByTestId("rollback-confirm")).toHaveTextContent("Roll back v2 → v1?");
+  await userEvent.type(screen.getByRole("textbox", { name: /reason/i }), "v2 misbehaves");
+  await userEvent.click(screen.getByRole("button", { name: "Confirm roll back v2 → v1" }));
+  expect(api.adminRollback).toHaveBeenCalledWith("v2 misbehaves");
+  expect(await screen.findByTestId("flash")).toHaveTextContent("Rolled back v2 → v1.");
+});
+
+test("with no earlier available version the rollback button is disabled and says why", async () => {
+  signInAs("ops", true);
+  api.getModels.mockResolvedValue({
+    available_versions: ["v1"],
+    active_version: "v1",
+    active_status: "missing",
+    rollback_target: null,
+    models: [makeModel("v1", { is_active: true, status: "missing" })],
+  });
+  render(<ModelsView />);
+  expect(await screen.findByTestId("rollback-none")).toHaveTextContent("No earlier available version in v1's activation history.");
+  expect(screen.getByTestId("rollback-button")).toBeDisabled();
+  expect(screen.getByTestId("active-unavailable")).toHaveTextContent("The active version v1 is missing");
 });

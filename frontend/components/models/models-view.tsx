@@ -24,6 +24,9 @@ export function ModelsView() {
   const [flash, setFlash] = useState<string | null>(null);
   const models = useApi(`models:${revision}`, getModels);
   const bump = () => setRevision((r) => r + 1);
+  const active = models.data?.active_version ?? null;
+  const target = models.data?.rollback_target ?? null;
+  const activeStatus = models.data?.active_status ?? null;
 
   function done(message: string) {
     setActivating(null);
@@ -37,6 +40,13 @@ export function ModelsView() {
       {flash ? (
         <p role="status" data-testid="flash" className="rounded border border-[var(--good)] bg-[var(--good-bg)] p-2 text-sm">
           {flash}
+        </p>
+      ) : null}
+
+      {active && activeStatus && activeStatus !== "ready" ? (
+        <p role="alert" data-testid="active-unavailable" className="rounded border border-[var(--bad)] bg-[var(--bad-bg)] p-2 text-sm">
+          The active version {active} is {activeStatus}: instances that already loaded it keep serving it, a
+          restarted one cannot. Activate or roll back to an available version.
         </p>
       ) : null}
 
@@ -76,27 +86,37 @@ export function ModelsView() {
               </section>
               <section aria-label="Roll back">
                 <h3 className="mb-2 text-sm font-semibold">Roll back</h3>
-                {rollingBack ? (
+                {rollingBack && active && target ? (
                   <ReasonConfirm
                     testId="rollback-confirm"
-                    title="Re-activate the version that was active before the current one?"
-                    confirmLabel="Confirm roll back"
+                    title={`Roll back ${active} → ${target}? ${target} is the most recent earlier available version in the activation history.`}
+                    confirmLabel={`Confirm roll back ${active} → ${target}`}
                     onConfirm={async (reason) => {
                       const res = await adminRollback(reason);
-                      return `Rolled back: ${res.active_version} is active again (was ${res.previous_version ?? "none"}).`;
+                      return `Rolled back ${res.previous_version ?? "none"} → ${res.active_version}.`;
                     }}
                     onCancel={() => setRollingBack(false)}
                     onDone={done}
                   />
                 ) : (
-                  <button
-                    type="button"
-                    data-testid="rollback-button"
-                    onClick={() => setRollingBack(true)}
-                    className="rounded border border-[var(--warn)] px-3 py-2 text-sm font-semibold text-[var(--warn)]"
-                  >
-                    Roll back…
-                  </button>
+                  <div className="flex flex-wrap items-center gap-3">
+                    <button
+                      type="button"
+                      data-testid="rollback-button"
+                      disabled={!active || !target}
+                      onClick={() => setRollingBack(true)}
+                      className="rounded border border-[var(--warn)] px-3 py-2 text-sm font-semibold text-[var(--warn)] disabled:cursor-not-allowed disabled:opacity-50"
+                    >
+                      {active && target ? `Roll back ${active} → ${target}…` : "Roll back…"}
+                    </button>
+                    {models.data && (!active || !target) ? (
+                      <span className="text-xs text-[var(--muted)]" data-testid="rollback-none">
+                        {active
+                          ? `No earlier available version in ${active}'s activation history.`
+                          : "No version is active."}
+                      </span>
+                    ) : null}
+                  </div>
                 )}
               </section>
             </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import { Badge, statusTone } from "@/components/ui/badge";
 import { ProgressBar } from "@/components/ui/progress";
@@ -8,12 +8,54 @@ import { ErrorState } from "@/components/ui/states";
 import { ApiError, getTrainingStatus, startTraining, toApiError } from "@/lib/api";
 import { TRAIN_POLL_MS } from "@/lib/config";
 import { fmtDateTime, isNum } from "@/lib/format";
-import type { TrainingRun } from "@/lib/types";
+import type { TrainingRun, TrainOptions, TrainPolicy } from "@/lib/types";
+import { parseSymbolList, SYMBOL_PATTERN } from "@/lib/validation";
 
 const IN_PROGRESS = new Set(["queued", "pending", "started", "running"]);
 
 export function isRunning(run: TrainingRun | null | undefined): boolean {
   return Boolean(run) && IN_PROGRESS.has(String(run!.state).toLowerCase());
+}
+
+/** "v5 registered, not activated: <reason>" (the words the CLI and the admin use), or null. */
+export function decisionText(run: TrainingRun): string | null {
+  const version = run.latest_version;
+  const promotion = run.promotion;
+  if (!version || !promotion) return null;
+  const verb = promotion.decision === "activated" ? "registered and activated" : "registered, not activated";
+  return `${version} ${verb}: ${promotion.reason}`;
+}
+
+export interface TrainForm {
+  symbols: string;
+  lookback: string;
+  horizon: string;
+  policy: "" | TrainPolicy;
+}
+
+const EMPTY_FORM: TrainForm = { symbols: "", lookback: "", horizon: "", policy: "" };
+
+/** The request body for a filled form, or an error message naming the bad field. */
+export function trainOptions(form: TrainForm): { options: TrainOptions } | { error: string } {
+  const options: TrainOptions = { origin: "dashboard" };
+  const symbols = parseSymbolList(form.symbols);
+  const bad = symbols.filter((s) => !SYMBOL_PATTERN.test(s));
+  if (bad.length) return { error: `Invalid symbol(s): ${bad.slice(0, 5).join(", ")}` };
+  if (symbols.length) options.symbols = symbols;
+  for (const [key, min, max] of [
+    ["lookback", 60, 100000],
+    ["horizon", 1, 252],
+  ] as const) {
+    const raw = form[key].trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      return { error: `${key === "lookback" ? "Lookback" : "Horizon"} must be a whole number from ${min} to ${max}.` };
+    }
+    options[key] = value;
+  }
+  if (form.policy) options.policy = form.policy;
+  return { options };
 }
 
 /** Progress percent as 0..1: the API reports 0..100. */
@@ -26,7 +68,7 @@ export function TrainingRunView({ run }: { run: TrainingRun }) {
   const running = isRunning(run);
   const pct = fraction(run);
   return (
-    <div className="space-y-2 text-sm" data-testid="training-run">
+    <div className="space-y-2 text-sm" data-testid="training-run" data-run-id={String(run.run_id)}>
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={statusTone(run.state)} testId="training-state">
           {run.state}
@@ -46,10 +88,18 @@ export function TrainingRunView({ run }: { run: TrainingRun }) {
         </div>
       ) : null}
       {!running && run.latest_version && !run.error ? (
-        <p data-testid="training-result">
-          Produced <span className="font-mono font-semibold">{run.latest_version}</span>.
+        <p
+          data-testid="training-result"
+          className={run.promotion?.decision === "held" ? "text-[var(--warn)]" : undefined}
+        >
+          {decisionText(run) ?? (
+            <>
+              Latest version <span className="font-mono font-semibold">{run.latest_version}</span>.
+            </>
+          )}
         </p>
       ) : null}
+      {run.origin ? <p className="text-xs text-[var(--muted)]">started from {run.origin}</p> : null}
       {run.error ? (
         <p role="alert" className="text-[var(--bad)]" data-testid="training-error">
           {run.error}
@@ -65,6 +115,8 @@ export function TrainPanel({ onFinished }: { onFinished: () => void }) {
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [form, setForm] = useState<TrainForm>(EMPTY_FORM);
+  const [formError, setFormError] = useState<string | null>(null);
   const following = useRef(false);
   const mounted = useRef(true);
 
@@ -110,11 +162,18 @@ export function TrainPanel({ onFinished }: { onFinished: () => void }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  async function onTrain() {
+  async function onTrain(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = trainOptions(form);
+    if ("error" in parsed) {
+      setFormError(parsed.error);
+      return;
+    }
+    setFormError(null);
     setBusy(true);
     setError(null);
     try {
-      const res = await startTraining();
+      const res = await startTraining(parsed.options);
       setRun(res.training);
       setNote(res.status === "already_running" ? "A run was already in progress; following it." : "Training started.");
       if (isRunning(res.training)) void follow();
@@ -127,20 +186,52 @@ export function TrainPanel({ onFinished }: { onFinished: () => void }) {
   }
 
   const running = isRunning(run);
+  const field = "w-full rounded border border-[var(--border)] px-2 py-1 text-sm";
+  const set = (key: keyof TrainForm) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: e.target.value }));
   return (
     <div className="space-y-3">
-      <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="button"
-          data-testid="train-button"
-          onClick={onTrain}
-          disabled={busy || running}
-          className="rounded bg-[var(--accent)] px-3 py-2 text-sm font-semibold text-white disabled:opacity-60"
-        >
-          {running ? "Training…" : busy ? "Starting…" : "Train new version"}
-        </button>
-        {note ? <span className="text-xs text-[var(--muted)]">{note}</span> : null}
-      </div>
+      <form onSubmit={onTrain} aria-label="Training options" data-testid="train-form" className="space-y-2">
+        <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+          <label className="col-span-2 block text-xs">
+            <span className="mb-1 block text-[var(--muted)]">Symbols (empty: the configured set)</span>
+            <input name="symbols" value={form.symbols} onChange={set("symbols")} placeholder="AAPL, MSFT" className={field} />
+          </label>
+          <label className="block text-xs">
+            <span className="mb-1 block text-[var(--muted)]">Lookback (candles)</span>
+            <input name="lookback" inputMode="numeric" value={form.lookback} onChange={set("lookback")} placeholder="default" className={field} />
+          </label>
+          <label className="block text-xs">
+            <span className="mb-1 block text-[var(--muted)]">Horizon (days)</span>
+            <input name="horizon" inputMode="numeric" value={form.horizon} onChange={set("horizon")} placeholder="default" className={field} />
+          </label>
+          <label className="col-span-2 block text-xs">
+            <span className="mb-1 block text-[var(--muted)]">Activation policy</span>
+            <select name="policy" value={form.policy} onChange={set("policy")} className={field}>
+              <option value="">default (server setting)</option>
+              <option value="if_better">if_better: activate when it beats the active version</option>
+              <option value="always">always: activate the new version</option>
+              <option value="never">never: register only</option>
+            </select>
+          </label>
+        </div>
+        {formError ? (
+          <p role="alert" className="text-xs text-[var(--bad)]" data-testid="train-form-error">
+            {formError}
+          </p>
+        ) : null}
+        <div className="flex flex-wrap items-center gap-3">
+          <button
+            type="submit"
+            data-testid="train-button"
+            disabled={busy || running}
+            className="rounded bg-[var(--accent)] px-3 py-2 text-sm font-semibold text-white disabled:opacity-60"
+          >
+            {running ? "Training…" : busy ? "Starting…" : "Train new version"}
+          </button>
+          {note ? <span className="text-xs text-[var(--muted)]">{note}</span> : null}
+        </div>
+      </form>
       {error ? <ErrorState error={error} title="Training request failed" /> : null}
       {run && run.run_id !== null ? (
         <TrainingRunView run={run} />

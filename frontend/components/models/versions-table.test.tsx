@@ -54,3 +54,32 @@ test("sortVersions orders by the number, not the string", () => {
     "v2",
   ]);
 });
+
+test("each version shows its status badge and horizon; a damaged one cannot be activated", async () => {
+  signInAs("ops", true);
+  const onActivate = vi.fn();
+  render(
+    <VersionsTable
+      onActivate={onActivate}
+      models={[
+        makeModel("v1", { status: "missing", status_detail: "v1/model.json is missing from storage", horizon: 5 }),
+        makeModel("v2", { status: "ready", is_active: true, horizon: 5 }),
+        makeModel("v3", {
+          status: "held",
+          horizon: 10,
+          promotion: { decision: "held", reason: "policy never", policy: "never" },
+        }),
+      ]}
+    />,
+  );
+  expect(screen.getByTestId("status-v1")).toHaveTextContent("missing");
+  expect(screen.getByTestId("status-v2")).toHaveTextContent("ready");
+  expect(screen.getByTestId("status-v3")).toHaveTextContent("held");
+  expect(screen.getByLabelText(/missing: .*v1\/model.json is missing/)).toBeInTheDocument();
+  expect(screen.getByLabelText(/held: .*policy never/)).toBeInTheDocument();
+  expect(screen.getByTestId("horizon-v3")).toHaveTextContent("10 d");
+  expect(screen.getByTestId("horizon-v1")).toHaveTextContent("5 d");
+  expect(screen.getByTestId("activate-v1")).toBeDisabled();
+  await userEvent.click(screen.getByTestId("activate-v3"));
+  expect(onActivate).toHaveBeenCalledWith("v3");
+});

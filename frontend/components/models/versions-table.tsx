@@ -1,10 +1,10 @@
 "use client";
 
-import { Badge } from "@/components/ui/badge";
+import { Badge, type Tone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
 import { fmtDate, fmtDateTime, fmtNum, fmtPct } from "@/lib/format";
 import { metric, skill, summarizeWindow } from "@/lib/metrics";
-import type { ModelSummary } from "@/lib/types";
+import type { ModelStatus, ModelSummary } from "@/lib/types";
 import { useSession } from "@/lib/use-session";
 
 /** Newest first by version number (v10 after v9), then by creation time. */
@@ -14,6 +14,34 @@ export function sortVersions(models: ModelSummary[]): ModelSummary[] {
     const diff = (num(b.version) || 0) - (num(a.version) || 0);
     return diff !== 0 ? diff : a.created_at < b.created_at ? 1 : -1;
   });
+}
+
+const STATUS_TONE: Record<ModelStatus, Tone> = { ready: "good", held: "neutral", missing: "bad", corrupt: "bad" };
+const STATUS_HELP: Record<ModelStatus, string> = {
+  ready: "Artifacts present and verified.",
+  held: "Artifacts fine; the activation policy held it back (it can still be activated).",
+  missing: "An artifact is missing from storage: it cannot be served or activated.",
+  corrupt: "An artifact fails its SHA-256: it cannot be served or activated.",
+};
+
+/** Artifact / promotion status as a badge; the detail (which file) in its tooltip. */
+export function VersionStatusBadge({ model }: { model: ModelSummary }) {
+  const status = model.status;
+  if (!status) return <span className="text-[var(--muted)]">—</span>;
+  const help = [STATUS_HELP[status], model.status_detail, status === "held" ? model.promotion?.reason : ""]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    <span title={help} aria-label={`${status}: ${help}`}>
+      <Badge tone={STATUS_TONE[status] ?? "neutral"} testId={`status-${model.version}`}>
+        {status}
+      </Badge>
+    </span>
+  );
+}
+
+export function unavailable(model: ModelSummary): boolean {
+  return model.status === "missing" || model.status === "corrupt";
 }
 
 /** The registry's versions; an operator gets an Activate button on each inactive row. */
@@ -29,10 +57,12 @@ export function VersionsTable({
   const controls = isOperator && onActivate;
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[44rem] text-sm" data-testid="versions-table">
+      <table className="w-full min-w-[52rem] text-sm" data-testid="versions-table">
         <thead>
           <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
             <th className="py-2 pr-2 font-medium">Version</th>
+            <th className="py-2 pr-2 font-medium">Status</th>
+            <th className="py-2 pr-2 text-right font-medium">Horizon</th>
             <th className="py-2 pr-2 font-medium">Created</th>
             <th className="py-2 pr-2 text-right font-medium">Rows</th>
             <th className="py-2 pr-2 font-medium">Data window</th>
@@ -61,6 +91,12 @@ export function VersionsTable({
                     </Badge>
                   ) : null}
                 </td>
+                <td className="py-2 pr-2">
+                  <VersionStatusBadge model={m} />
+                </td>
+                <td className="py-2 pr-2 text-right font-mono" data-testid={`horizon-${m.version}`}>
+                  {typeof m.horizon === "number" ? `${m.horizon} d` : "—"}
+                </td>
                 <td className="py-2 pr-2 text-xs">{fmtDateTime(m.created_at)}</td>
                 <td className="py-2 pr-2 text-right font-mono">{win.rows ?? "—"}</td>
                 <td className="py-2 pr-2 text-xs">
@@ -80,7 +116,9 @@ export function VersionsTable({
                         type="button"
                         data-testid={`activate-${m.version}`}
                         onClick={() => onActivate(m.version)}
-                        className="rounded border border-[var(--accent)] px-2 py-1 text-xs font-semibold text-[var(--accent)] hover:bg-[var(--info-bg)]"
+                        disabled={unavailable(m)}
+                        title={unavailable(m) ? `${m.version} is ${m.status}: ${m.status_detail ?? ""}` : undefined}
+                        className="rounded border border-[var(--accent)] px-2 py-1 text-xs font-semibold text-[var(--accent)] hover:bg-[var(--info-bg)] disabled:cursor-not-allowed disabled:opacity-50"
                       >
                         Activate…
                       </button>

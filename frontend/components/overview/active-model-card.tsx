@@ -36,6 +36,13 @@ export function ActiveModelCard() {
                   {model.version}
                 </span>
                 <Badge tone="good">active</Badge>
+                {model.status === "missing" || model.status === "corrupt" ? (
+                  <span title={String(model.status_detail ?? "")}>
+                    <Badge tone="bad" testId="active-unavailable-badge">
+                      unavailable: {model.status}
+                    </Badge>
+                  </span>
+                ) : null}
                 <span className="text-xs text-[var(--muted)]">created {fmtDateTime(model.created_at)}</span>
               </div>
               <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.models import ModelVersion
+from registry.selectors import model_version_display_status
 
 
 def _fmt(value: Any) -> str:
@@ -44,8 +45,8 @@ def metrics_table(version: ModelVersion) -> str:
 
 def versions_table(rows: list[ModelVersion]) -> str:
     header = (
-        f"{'':2}{'version':<9}{'created':<21}{'status':<9}{'val rmse':>11}{'skill':>11}"
-        f"{'ic':>9}{'dir acc':>9}  symbols"
+        f"{'':2}{'version':<9}{'created':<21}{'status':<9}{'horizon':>8}{'val rmse':>11}"
+        f"{'skill':>11}{'ic':>9}{'dir acc':>9}  symbols"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
@@ -53,8 +54,9 @@ def versions_table(rows: list[ModelVersion]) -> str:
         model = val.get("model") or {}
         lines.append(
             f"{'*' if row.is_active else '':2}{row.version:<9}"
-            f"{row.created_at:%Y-%m-%d %H:%M:%S}  {row.status:<9}"
-            f"{_fmt(model.get('rmse')):>11}{_fmt(val.get('skill')):>11}"
+            f"{row.created_at:%Y-%m-%d %H:%M:%S}  {model_version_display_status(row):<9}"
+            f"{str(row.horizon_days) + 'd':>8}{_fmt(model.get('rmse')):>11}"
+            f"{_fmt(val.get('skill')):>11}"
             f"{_fmt(model.get('ic'))[:8]:>9}{_fmt(model.get('directional_accuracy'))[:8]:>9}  "
             f"{','.join(sorted(row.dataset_window or {}))}"
         )

@@ -19,7 +19,7 @@ from mlplatform.core.market_data.sources import resolve_source_name
 from mlplatform.errors import AppError
 from mlplatform.market_data import market_data_source_reset
 from registry.models import ModelVersion
-from registry.services import registry_reconcile, train_model
+from registry.services import registry_reconcile, training_run_foreground
 
 
 class Command(BaseCommand):
@@ -44,10 +44,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Wrote demo data to {directory}")
         self.stdout.write("Training v1 on the demo data ...")
         try:
-            version = train_model(
-                params={"activation_policy": "always"}, actor=Actor.system("bootstrap_demo")
+            _run, outcome = training_run_foreground(
+                params={"activation_policy": "always"},
+                actor=Actor.system("bootstrap_demo"),
+                origin="bootstrap",
             )
         except AppError as exc:
             raise CommandError(f"training failed: {exc.code}: {exc.message}") from exc
-        self.stdout.write(self.style.SUCCESS(f"{version.version} trained and active"))
+        style = self.style.SUCCESS if outcome.activated else self.style.WARNING
+        self.stdout.write(style(outcome.summary()))
         call_command("models", stdout=self.stdout)

@@ -1,4 +1,8 @@
-"""``manage.py train``: train a version in the foreground with a progress bar."""
+"""``manage.py train``: train a version in the foreground with a progress bar.
+
+Recorded as a TrainingRun with origin ``cli`` (like a queued run); prints the promotion
+decision, e.g. "v5 registered, not activated: <reason>".
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mlplatform.actors import Actor
 from mlplatform.errors import AppError
 from registry.management.commands._tables import metrics_table
-from registry.services import train_model
+from registry.services import training_run_foreground
 
 
 class Command(BaseCommand):
@@ -44,20 +48,17 @@ class Command(BaseCommand):
         if options.get("activate"):
             params["activation_policy"] = options["activate"]
         try:
-            version = train_model(
+            run, outcome = training_run_foreground(
                 params=params,
                 actor=Actor.system("manage.py train"),
+                origin="cli",
                 progress_callback=self._progress,
             )
         except AppError as exc:
             self.stdout.write("", ending="\n")
             raise CommandError(f"training failed: {exc.code}: {exc.message}") from exc
-        decision = getattr(version, "policy_decision", None)
-        self.stdout.write(
-            self.style.SUCCESS(f"Registered {version.version}")
-            + (" (active)" if version.is_active else " (not active)")
-        )
-        if decision is not None:
-            self.stdout.write(f"Activation: {decision.reason}")
-        self.stdout.write(metrics_table(version))
+        style = self.style.SUCCESS if outcome.activated else self.style.WARNING
+        self.stdout.write(style(outcome.summary()))
+        self.stdout.write(f"Training run {run.run_id} (origin cli)")
+        self.stdout.write(metrics_table(outcome.version))
         sys.stdout.flush()
