@@ -245,7 +245,8 @@ def dataset_build(
         except AppError as exc:
             skipped[symbol] = f"{exc.code}: {exc.message}"
             continue
-        sane = candles_sanitize(series.candles, symbol=symbol, origin=_origin(source, symbol))
+        origin, offset = _origin(source, symbol, len(series.candles))
+        sane = candles_sanitize(series.candles, symbol=symbol, origin=origin, row_offset=offset)
         if sane.skip_reason is not None:
             skipped[symbol] = sane.skip_reason
             continue
@@ -298,15 +299,18 @@ def dataset_build(
     )
 
 
-def _origin(source: MarketDataSource, symbol: str) -> str:
-    """Where a symbol's rows come from, for messages: the CSV file name when there is one."""
+def _origin(source: MarketDataSource, symbol: str, loaded: int) -> tuple[str, int]:
+    """Where a symbol's rows come from, for messages: the CSV file name and how many of its
+    data rows precede the loaded (lookback) window, so a row number points into the file."""
     path_for = getattr(source, "path_for", None)
     if callable(path_for):
         try:
-            return str(path_for(symbol).name)
+            name = str(path_for(symbol).name)
+            total = len(source.get_candles(symbol).candles)  # parsed once, cached by the source
+            return name, max(total - loaded, 0)
         except AppError:
             pass
-    return f"{getattr(source, 'name', 'source')}:{symbol}"
+    return f"{getattr(source, 'name', 'source')}:{symbol}", 0
 
 
 def _mask(n: int, index: np.ndarray) -> np.ndarray:

@@ -47,12 +47,15 @@ class SanityReport:
     skip_reason: str | None = None
 
 
-def candles_sanitize(candles: pd.DataFrame, *, symbol: str, origin: str = "") -> SanityReport:
+def candles_sanitize(
+    candles: pd.DataFrame, *, symbol: str, origin: str = "", row_offset: int = 0
+) -> SanityReport:
     """Apply the outlier rule to one symbol's candles (``CANDLE_COLUMNS`` frame, ascending).
 
     ``origin`` names where the rows came from (e.g. ``AAPL.csv``) for the messages. Each
     quarantined row is ``{"symbol", "origin", "row", "date", "close", "rule", "message"}`` with
-    ``row`` the 1-based position in the loaded series.
+    ``row`` the 1-based data row in the origin: the position in ``candles`` plus ``row_offset``
+    (the rows of the origin before the loaded window, e.g. when a lookback trims a file).
     """
     close = candles["close"].to_numpy(dtype=np.float64)
     n = close.shape[0]
@@ -75,7 +78,7 @@ def candles_sanitize(candles: pd.DataFrame, *, symbol: str, origin: str = "") ->
         return {
             "symbol": symbol,
             "origin": where,
-            "row": row + 1,
+            "row": row + 1 + row_offset,
             "date": str(stamps[row].date()),
             "close": float(close[row]),
             "rule": rule,
@@ -89,7 +92,7 @@ def candles_sanitize(candles: pd.DataFrame, *, symbol: str, origin: str = "") ->
         jump = float(r[i])
         ratio = math.exp(jump)
         head = (
-            f"{where}: row {row + 1} ({stamps[row].date()}) close {close[row]:.6g} is "
+            f"{where}: row {row + 1 + row_offset} ({stamps[row].date()}) close {close[row]:.6g} is "
             f"{ratio:.3g}x the previous close {close[row - 1]:.6g} "
             f"({abs(jump) / scale[i]:.0f} local MADs of this symbol's daily log returns)"
         )
