@@ -300,28 +300,124 @@ def reliability_table(outcome: Any, p: Any, *, n_bins: int = DEFAULT_BINS) -> li
 # --- statistics for the bootstrap ----------------------------------------------------------
 
 
+class SumStatistic:
+    """A statistic that is a function of weighted sums of per-row terms.
+
+    ``row_terms(y_true, y_pred)`` gives an ``(n, k)`` array; ``finish(totals)`` maps ``(B, k)``
+    weighted totals to ``B`` values (NaN where undefined). The bootstrap then needs one
+    ``(B, dates) @ (dates, k)`` product for all replicates instead of a pass over the rows per
+    replicate: at 500 symbols x 504 validation dates this is the difference between minutes
+    and well under a second. Calling the object evaluates it once with the given weights.
+    """
+
+    #: Below this many rows the bootstrap evaluates ``exact`` per replicate instead (only
+    #: statistics whose sums are an approximation set it).
+    exact_max_rows = 0
+
+    def row_terms(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def finish(self, totals: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def exact(self, y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> float | None:
+        return self(y_true, y_pred, weights)
+
+    def __call__(self, y_true: Any, y_pred: Any, weights: Any = None) -> float | None:
+        t, p, w = paired_rows(y_true, y_pred, weights)
+        if t.size == 0:
+            return None
+        value = self.finish((w @ self.row_terms(t, p))[None, :])[0]
+        return _finite_or_none(value)
+
+
+class _Skill(SumStatistic):
+    def __init__(self, train_mean: float) -> None:
+        self.train_mean = float(train_mean)
+
+    def row_terms(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        dev = y_true - self.train_mean
+        return np.column_stack([np.ones_like(y_true), (y_pred - y_true) ** 2, y_true**2, dev * dev])
+
+    def finish(self, totals: np.ndarray) -> np.ndarray:
+        n, sse, sse_zero, sse_mean = totals.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            best = np.minimum(sse_zero, sse_mean)
+            out = 1.0 - np.sqrt(sse / best)
+        return np.where((n > 0) & (best > 0), out, np.nan)
+
+
+class _DirectionalEdge(SumStatistic):
+    def __init__(self, majority: int) -> None:
+        if majority not in (1, -1):
+            raise ValidationFailed("majority must be +1 or -1")
+        self.majority = majority
+
+    def row_terms(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        moving = (y_true != 0).astype(np.float64)
+        sign = np.sign(y_true)
+        hit_model = moving * (np.sign(y_pred) == sign)
+        hit_majority = moving * (sign == self.majority)
+        return np.column_stack([moving, hit_model, hit_majority])
+
+    def finish(self, totals: np.ndarray) -> np.ndarray:
+        moving, hits, base = totals.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = (hits - base) / moving
+        return np.where(moving > 0, out, np.nan)
+
+
+class _RankIC(SumStatistic):
+    """Spearman IC. Exact (weighted mid-ranks recomputed per replicate) up to
+    ``exact_max_rows`` rows; above, the bootstrap keeps each row's rank from the full sample
+    and resamples the Pearson correlation of those ranks, which is decomposable. With more
+    than 50,000 rows a row's rank within a resample differs from its full-sample rank by a
+    fraction of a percent, far below the interval's width."""
+
+    exact_max_rows = 50_000
+
+    def __init__(self) -> None:
+        self._exact = _exact_ic_statistic()
+
+    def row_terms(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        ones = np.ones_like(y_true)
+        rt = _weighted_mid_ranks(y_true, ones) / y_true.size
+        rp = _weighted_mid_ranks(y_pred, ones) / y_true.size
+        return np.column_stack([ones, rt, rp, rt * rt, rp * rp, rt * rp])
+
+    def finish(self, totals: np.ndarray) -> np.ndarray:
+        n, st, sp, stt, spp, stp = totals.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cov = stp / n - (st / n) * (sp / n)
+            var_t = stt / n - (st / n) ** 2
+            var_p = spp / n - (sp / n) ** 2
+            out = cov / np.sqrt(var_t * var_p)
+        return np.where((n >= 2) & (var_t > 0) & (var_p > 0), out, np.nan)
+
+    def exact(self, y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> float | None:
+        return self._exact(y_true, y_pred, weights)
+
+    def __call__(self, y_true: Any, y_pred: Any, weights: Any = None) -> float | None:
+        return spearman_ic(y_true, y_pred, weights)
+
+
 def skill_statistic(train_mean: float) -> WeightedStatistic:
     """``skill`` (against the best baseline, re-chosen on each replicate) as a statistic."""
-
-    def statistic(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> float | None:
-        return skill_against_baselines(y_true, y_pred, train_mean=train_mean, weights=weights)[
-            "skill"
-        ]
-
-    return statistic
+    return _Skill(train_mean)
 
 
 def directional_edge_statistic(majority: int) -> WeightedStatistic:
     """``directional_edge`` against always calling ``majority``, as a statistic."""
-
-    def statistic(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> float | None:
-        return directional_edge(y_true, y_pred, majority=majority, weights=weights)
-
-    return statistic
+    return _DirectionalEdge(majority)
 
 
 def ic_statistic() -> WeightedStatistic:
-    """Spearman IC as a statistic (exact on weight-expanded rows).
+    """Spearman IC as a statistic (exact on weight-expanded rows up to 50,000 rows)."""
+    return _RankIC()
+
+
+def _exact_ic_statistic() -> WeightedStatistic:
+    """Exact weighted Spearman with the sort orders cached across replicates.
 
     The bootstrap calls a statistic with the same ``y_true``/``y_pred`` arrays and new weights
     each time, so the sort orders and tie groups are computed once per pair of arrays and
@@ -346,11 +442,7 @@ def ic_statistic() -> WeightedStatistic:
 
     def statistic(y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> float | None:
         t, p = y_true, y_pred
-        if (
-            cache.get("t") is not t
-            or cache.get("p") is not p
-            or not (np.isfinite(t).all() and np.isfinite(p).all())
-        ):
+        if cache.get("t") is not t or cache.get("p") is not p:
             if not (np.isfinite(t).all() and np.isfinite(p).all()):
                 return spearman_ic(t, p, weights)
             cache.update(t=t, p=p, plan_t=plan(t), plan_p=plan(p))
@@ -474,12 +566,31 @@ def date_block_bootstrap(
     if t.size < 2:
         return dict.fromkeys(statistics)
     date_index, counts = date_block_weights(keys, block=block, n_boot=n_boot, seed=seed)
-    replicates: dict[str, list[float | None]] = {name: [] for name in statistics}
-    for row in counts:
-        w = row[date_index].astype(np.float64)
-        for name, statistic in statistics.items():
-            replicates[name].append(statistic(t, p, w))
-    return {name: percentile_interval(vals, level=level) for name, vals in replicates.items()}
+    n_dates = counts.shape[1]
+    replicates: dict[str, Any] = {}
+    looped: dict[str, WeightedStatistic] = {}
+    for name, statistic in statistics.items():
+        if isinstance(statistic, SumStatistic) and t.size > statistic.exact_max_rows:
+            terms = statistic.row_terms(t, p)
+            per_date = np.column_stack(
+                [
+                    np.bincount(date_index, weights=terms[:, j], minlength=n_dates)
+                    for j in range(terms.shape[1])
+                ]
+            )
+            replicates[name] = statistic.finish(counts.astype(np.float64) @ per_date)
+        elif isinstance(statistic, SumStatistic):
+            looped[name] = statistic.exact
+        else:
+            looped[name] = statistic
+    if looped:
+        values: dict[str, list[float | None]] = {name: [] for name in looped}
+        for row in counts:
+            w = row[date_index].astype(np.float64)
+            for name, statistic in looped.items():
+                values[name].append(statistic(t, p, w))
+        replicates.update(values)
+    return {name: percentile_interval(replicates[name], level=level) for name in statistics}
 
 
 def date_block_interval(

@@ -211,3 +211,46 @@ def test_bootstrap_coverage_near_nominal_on_a_known_effect() -> None:
         )
         covered += lo <= truth <= hi
     assert covered / reps >= 0.75
+
+
+def test_summed_statistics_match_the_per_replicate_computation() -> None:
+    """The fast path (per-date sums x replicate counts) equals evaluating every replicate."""
+    panel = simulate_panel(n_dates=120, n_symbols=4, seed=5)
+    pred = 0.004 * panel.x + 0.002
+    kw = {"block": 10, "n_boot": 80, "seed": 3}
+    fast = ev.date_block_bootstrap(
+        panel.y,
+        pred,
+        panel.dates,
+        {"skill": ev.skill_statistic(0.002), "edge": ev.directional_edge_statistic(1)},
+        **kw,
+    )
+    slow = ev.date_block_bootstrap(
+        panel.y,
+        pred,
+        panel.dates,
+        {
+            "skill": lambda t, p, w: ev.skill_against_baselines(t, p, train_mean=0.002, weights=w)[
+                "skill"
+            ],
+            "edge": lambda t, p, w: ev.directional_edge(t, p, majority=1, weights=w),
+        },
+        **kw,
+    )
+    assert fast["skill"] == pytest.approx(slow["skill"], rel=1e-9)
+    assert fast["edge"] == pytest.approx(slow["edge"], rel=1e-9)
+    # called directly, a summed statistic is the plain weighted value
+    assert ev.skill_statistic(0.002)(panel.y, pred, None) == pytest.approx(
+        ev.skill_against_baselines(panel.y, pred, train_mean=0.002)["skill"]
+    )
+
+
+def test_large_sample_ic_interval_uses_fixed_ranks_and_agrees_with_exact() -> None:
+    panel = simulate_panel(n_dates=260, n_symbols=200, seed=6)  # 52,000 rows: the fast path
+    pred = 0.004 * panel.x
+    kw = {"block": 10, "n_boot": 40, "seed": 4}
+    statistic = ev.ic_statistic()
+    fast = ev.date_block_interval(panel.y, pred, panel.dates, statistic, **kw)
+    # exact weighted ranks per replicate (sort orders cached), on the very same replicates
+    exact = ev.date_block_interval(panel.y, pred, panel.dates, statistic.exact, **kw)
+    assert fast == pytest.approx(exact, abs=2e-3)
