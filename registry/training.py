@@ -484,16 +484,9 @@ def training_run_pipeline(
         train_mean=train_mean,
     )
     del oof_true, oof_pred
-    training_metrics = honest_metrics(
-        y_train,
-        p_train,
-        None,
-        train_mean=train_mean,
-        majority=majority,
-        horizon=params.horizon,
-        calibration=calibration,
-        with_intervals=False,
-    )
+    # in-sample: the point metrics and baselines only (calibration and intervals are a
+    # validation matter, DESIGN section 3)
+    training_metrics = evaluate(y_train, p_train, train_mean=train_mean, majority=majority)
     validation_metrics = honest_metrics(
         y_val,
         p_val,
