@@ -40,21 +40,23 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (centre - half, centre + half)
 
 
-def bootstrap_coverage(reps: int = 200, n_boot: int = 500) -> dict[str, Any]:
+def bootstrap_coverage(
+    reps: int = 200, n_boot: int = 500, *, n_dates: int = N_DATES, n_symbols: int = N_SYMBOLS
+) -> dict[str, Any]:
     """Coverage of the 90% intervals (date blocks vs naive iid rows) over ``reps`` panels."""
-    pop = population(N_SYMBOLS, n_dates=8_000)
+    pop = population(n_symbols, n_dates=max(8_000, 40 * n_dates))
     pred_pop = BETA * pop.x + DRIFT
     truth = {
         "skill": ev.skill_against_baselines(pop.y, pred_pop, train_mean=DRIFT)["skill"],
         "ic": ev.spearman_ic(pop.y, pred_pop),
         "directional_edge": ev.directional_edge(pop.y, pred_pop, majority=1),
     }
-    block = ev.block_length(n_dates=N_DATES, horizon=HORIZON)
+    block = ev.block_length(n_dates=n_dates, horizon=HORIZON)
     hits = {"blocks": dict.fromkeys(truth, 0), "naive": dict.fromkeys(truth, 0)}
     widths: dict[str, dict[str, list[float]]] = {m: {k: [] for k in truth} for m in hits}
     started = time.perf_counter()
     for seed in range(reps):
-        panel = simulate_panel(n_dates=N_DATES, n_symbols=N_SYMBOLS, horizon=HORIZON, seed=seed)
+        panel = simulate_panel(n_dates=n_dates, n_symbols=n_symbols, horizon=HORIZON, seed=seed)
         pred = BETA * panel.x + DRIFT
         stats = {
             "skill": ev.skill_statistic(DRIFT),
@@ -77,7 +79,7 @@ def bootstrap_coverage(reps: int = 200, n_boot: int = 500) -> dict[str, Any]:
         "reps": reps,
         "n_boot": n_boot,
         "block_dates": block,
-        "panel": f"{N_DATES} dates x {N_SYMBOLS} symbols, horizon {HORIZON}",
+        "panel": f"{n_dates} dates x {n_symbols} symbols, horizon {HORIZON}",
         "truth": truth,
         "coverage": {
             method: {
