@@ -481,8 +481,9 @@ def block_length(*, n_dates: int, horizon: int) -> int:
     At least twice the target horizon, so overlapping forward returns and the persistence of
     rolling features stay inside blocks; the cube-root growth is the usual rate for block
     bootstraps of dependent series. Measured on ``core.evaluation_sim`` panels (volatility
-    clustering, AR(0.9) feature, co-moving symbols), shorter blocks under-cover: see
-    ``bench`` entry ``evaluation_coverage`` for the measured coverage of the 90% interval.
+    clustering, AR(0.9) feature, co-moving symbols; ``python -m bench.evaluation_checks``):
+    the 90% interval of skill covers 0.85 of the time with 20 symbols and 0.75 with 100
+    symbols x 504 dates (a naive row bootstrap: 0.34); 2-8x longer blocks did not do better.
     """
     if n_dates < 1:
         return 1
