@@ -77,10 +77,10 @@ def candles_sanitize(
     if candidates.size == 0:
         return SanityReport(candles)
     half = LOCAL_WINDOW // 2
+    padded = np.concatenate([np.full(half, np.nan), deviation, np.full(half, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, LOCAL_WINDOW)[candidates]
     scale = np.full(r.shape[0], np.inf)
-    for i in candidates:
-        local = float(np.median(deviation[max(0, i - half) : i + half + 1]))
-        scale[i] = max(_MAD_TO_SIGMA * local, MAD_FLOOR)
+    scale[candidates] = np.maximum(_MAD_TO_SIGMA * np.nanmedian(windows, axis=1), MAD_FLOOR)
     big = np.abs(r) > MAD_MULTIPLE * scale
     if not big.any():
         return SanityReport(candles)
