@@ -86,7 +86,7 @@ def test_gate_decision_unit_rules():
     )
 
 
-def test_outliers_are_quarantined_before_fitting_and_reported(settings, tmp_path: Path):
+def test_outliers_are_quarantined_before_fitting_and_reported(settings, tmp_path: Path, api_client):
     write_demo_data(tmp_path, symbols=["AAA", "BBB"], years=3, end_date=DEMO_END_DATE)
     path = tmp_path / "AAA.csv"
     frame = pd.read_csv(path)
@@ -102,6 +102,9 @@ def test_outliers_are_quarantined_before_fitting_and_reported(settings, tmp_path
     # the spike never reached the fit: validation skill is an ordinary number, not -169%
     assert version.validation_metrics["skill"] > -0.5
     assert np.isfinite(version.validation_metrics["model"]["rmse"])
+    # and the API shows it with the version (the Models page reads it from here)
+    summary = api_client.get(f"/models/{version.version}").json()["dataset_summary"]
+    assert summary["quarantined_rows"] == [entry]
 
 
 def test_on_the_demo_data_v1_passes_the_gate_with_an_interval_above_zero(settings, tmp_path):
