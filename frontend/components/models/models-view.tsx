@@ -14,6 +14,7 @@ import { ActivationHistory } from "./activation-history";
 import { CompareVersions } from "./compare-versions";
 import { ReasonConfirm } from "./reason-confirm";
 import { TrainPanel } from "./train-panel";
+import { ValidationReport } from "./validation-report";
 import { VersionsTable } from "./versions-table";
 
 export function ModelsView() {
@@ -74,6 +75,10 @@ export function ModelsView() {
         <Widget state={models} loadingLines={5}>
           {(data) => <VersionsTable models={data.models} onActivate={(v) => setActivating(v)} />}
         </Widget>
+      </Card>
+
+      <Card title="Validation report" testId="card-validation-report">
+        <Widget state={models}>{(data) => <ValidationReport models={data.models} />}</Widget>
       </Card>
 
       <div className="grid gap-4 lg:grid-cols-2">

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mlplatform.actors import Actor
 from mlplatform.errors import AppError
-from registry.management.commands._tables import metrics_table
+from registry.management.commands._tables import honest_summary, metrics_table
 from registry.services import training_run_foreground
 
 
@@ -60,5 +60,12 @@ class Command(BaseCommand):
         style = self.style.SUCCESS if outcome.activated else self.style.WARNING
         self.stdout.write(style(outcome.summary()))
         self.stdout.write(f"Training run {run.run_id} (origin cli)")
+        styles = {
+            "good": self.style.SUCCESS,
+            "bad": self.style.ERROR,
+            "unclear": self.style.WARNING,
+        }
+        for line, tone in honest_summary(outcome.version):
+            self.stdout.write(styles.get(tone, str)(line))
         self.stdout.write(metrics_table(outcome.version))
         sys.stdout.flush()
