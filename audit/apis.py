@@ -60,6 +60,12 @@ class AuditListApi(ControlPlaneApi):
         return Response({"events": AuditEventOutputSerializer(events, many=True).data})
 
 
+class AuditClearOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.CharField()
+    deleted = serializers.IntegerField()
+
+
 class AuditClearApi(ControlPlaneApi):
     """``DELETE /admin/audit/clear``: delete prediction logs (audit events are never deleted).
 
@@ -74,11 +80,6 @@ class AuditClearApi(ControlPlaneApi):
         after = serializers.DateTimeField(required=False)
         reason = serializers.CharField(max_length=500, trim_whitespace=True)
 
-    class OutputSerializer(serializers.Serializer):
-        action = serializers.CharField()
-        status = serializers.CharField()
-        deleted = serializers.IntegerField()
-
     @extend_schema(
         summary="Delete prediction logs in a time range, with a reason (audited)",
         parameters=[
@@ -86,7 +87,7 @@ class AuditClearApi(ControlPlaneApi):
             OpenApiParameter("after", str, description="ISO 8601; delete logs at or after this"),
             OpenApiParameter("reason", str, description="why (required; recorded in the audit)"),
         ],
-        responses={200: OutputSerializer},
+        responses={200: AuditClearOutputSerializer},
     )
     def delete(self, request: Request) -> Response:
         data = {key: request.query_params.get(key) for key in ("before", "after", "reason")}
