@@ -92,3 +92,8 @@ def training_run_open() -> TrainingRun | None:
 def model_version_latest_label() -> str | None:
     """The newest registered version's label."""
     return ModelVersion.objects.order_by("-number").values_list("version", flat=True).first()
+
+
+def training_run_for_version(*, version: ModelVersion) -> TrainingRun | None:
+    """The run that produced ``version`` (None for versions imported from storage)."""
+    return version.runs.order_by("-created_at", "-id").first()
