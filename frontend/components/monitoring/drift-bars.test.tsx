@@ -2,7 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 
 import { makeDrift } from "@/test/fixtures";
 
-import { DriftBars, psiThreshold } from "./drift-bars";
+import { DriftBars, NEG_LOG_P_CAP, negLog10P, psiThreshold } from "./drift-bars";
 
 test("shows each feature's p-value, PSI and drift flag with the report status", () => {
   render(<DriftBars report={makeDrift()} />);
@@ -16,7 +16,9 @@ test("shows each feature's p-value, PSI and drift flag with the report status", 
   expect(within(stable).getByText("ok")).toBeInTheDocument();
   expect(screen.getByTestId("drift-pvalue-chart")).toBeInTheDocument();
   expect(screen.getByTestId("drift-psi-chart")).toBeInTheDocument();
-  expect(screen.getByText(/drift share 50\.0%/)).toBeInTheDocument();
+  const summary = screen.getByText(/p-value threshold/);
+  expect(within(summary).getByTestId("term-drift_share")).toBeInTheDocument();
+  expect(summary).toHaveTextContent(/50\.0%$/);
 });
 
 test("without per-feature details it explains why instead of drawing empty bars", () => {
@@ -28,4 +30,14 @@ test("without per-feature details it explains why instead of drawing empty bars"
 test("uses the API's PSI threshold when it sends one", () => {
   expect(psiThreshold(makeDrift())).toBe(0.25);
   expect(psiThreshold(makeDrift({ psi_threshold: 0.1 }))).toBe(0.1);
+});
+
+test("p-values at the bound still draw a bar: −log10 p, capped", () => {
+  expect(negLog10P(0.01)).toBeCloseTo(2);
+  expect(negLog10P(0)).toBe(NEG_LOG_P_CAP);
+  expect(negLog10P(1e-300)).toBe(NEG_LOG_P_CAP);
+  expect(negLog10P(1)).toBe(0);
+  expect(negLog10P(null)).toBeNull();
+  render(<DriftBars report={makeDrift({ details: { ret_1d: { p_value: 0, psi: 2, mean_shift: 1, drift: true, samples: 40 } } })} />);
+  expect(screen.getByTestId("drift-row-ret_1d")).toHaveTextContent("< 0.0001");
 });

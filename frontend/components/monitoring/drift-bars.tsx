@@ -3,7 +3,8 @@
 import { BarSeriesChart, type ChartRow } from "@/components/charts";
 import { Badge, statusTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
-import { fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
+import { Term } from "@/components/ui/term";
+import { fmtNum, fmtPct, fmtPValue, humanize, isNum } from "@/lib/format";
 import type { DriftReport } from "@/lib/types";
 
 /** PSI at or above this is a significant shift (the backend's `psi_band` "significant"). */
@@ -19,6 +20,16 @@ export const PSI_MODERATE = 0.1;
 
 const color = (drift: unknown) => (drift ? "var(--bad)" : "var(--good)");
 
+/** Bars are capped here: p = 1e-300 and p = 1e-20 both mean "certainly drifted". */
+export const NEG_LOG_P_CAP = 20;
+
+/** −log10 p, capped at NEG_LOG_P_CAP (p = 0 included); null without a p-value. */
+export function negLog10P(p: unknown): number | null {
+  if (!isNum(p) || p < 0) return null;
+  if (p <= 10 ** -NEG_LOG_P_CAP) return NEG_LOG_P_CAP;
+  return Math.min(NEG_LOG_P_CAP, 0 - Math.log10(p));
+}
+
 /** Per-feature drift: p-value and PSI bars against their thresholds, and the numbers in a table. */
 export function DriftBars({ report }: { report: DriftReport }) {
   const features = Object.entries(report.details ?? {});
@@ -29,7 +40,8 @@ export function DriftBars({ report }: { report: DriftReport }) {
         {humanize(report.status)}
       </Badge>
       <span className="text-[var(--muted)]">
-        {report.method} · p-value threshold {fmtNum(report.threshold, 3)} · drift share {fmtPct(report.drift_share)}
+        {report.method} · p-value threshold {fmtNum(report.threshold, 3)} · <Term id="drift_share" />{" "}
+        {fmtPct(report.drift_share)}
       </span>
     </div>
   );
@@ -50,6 +62,7 @@ export function DriftBars({ report }: { report: DriftReport }) {
   const rows: ChartRow[] = features.map(([name, d]) => ({
     feature: name,
     p_value: isNum(d.p_value) ? d.p_value : null,
+    neg_log_p: negLog10P(d.p_value),
     psi: isNum(d.psi) ? d.psi : null,
     drift: d.drift ? 1 : 0,
   }));
@@ -58,20 +71,25 @@ export function DriftBars({ report }: { report: DriftReport }) {
       {header}
       <div className="grid gap-4 xl:grid-cols-2">
         <div>
-          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">KS p-value (below threshold = drift)</h3>
+          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">
+            <Term id="ks">KS test</Term>: −log10 p (right of the line = drift; capped at {NEG_LOG_P_CAP})
+          </h3>
           <BarSeriesChart
             testId="drift-pvalue-chart"
             data={rows}
             categoryKey="feature"
             categoryLabel="Feature"
-            valueKey="p_value"
-            valueLabel="p-value"
-            threshold={{ value: report.threshold, label: `α ${report.threshold}` }}
+            valueKey="neg_log_p"
+            valueLabel="−log10 p"
+            threshold={{ value: negLog10P(report.threshold) ?? 0, label: `p = ${report.threshold}` }}
             colorFor={(row) => color(row.drift)}
+            tooltipFormatter={(row) => `p ${fmtPValue(row.p_value)}`}
           />
         </div>
         <div>
-          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">PSI (above threshold = shift)</h3>
+          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">
+            <Term id="psi" /> (right of the line = significant shift)
+          </h3>
           <BarSeriesChart
             testId="drift-psi-chart"
             data={rows}
@@ -95,8 +113,12 @@ export function DriftBars({ report }: { report: DriftReport }) {
           <thead>
             <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
               <th className="py-1 pr-2 font-medium">Feature</th>
-              <th className="py-1 pr-2 text-right font-medium">p-value</th>
-              <th className="py-1 pr-2 text-right font-medium">PSI</th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="ks">KS p-value</Term>
+              </th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="psi" />
+              </th>
               <th className="py-1 pr-2 text-right font-medium">Mean shift</th>
               <th className="py-1 pr-2 text-right font-medium">Samples</th>
               <th className="py-1 font-medium">Status</th>
@@ -106,7 +128,7 @@ export function DriftBars({ report }: { report: DriftReport }) {
             {features.map(([name, d]) => (
               <tr key={name} data-testid={`drift-row-${name}`} className="border-b border-[var(--border)] last:border-0">
                 <td className="py-1 pr-2 font-mono text-xs">{name}</td>
-                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.p_value, 4)}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtPValue(d.p_value)}</td>
                 <td className="py-1 pr-2 text-right font-mono">
                   {fmtNum(d.psi, 4)}
                   {typeof d.psi_band === "string" ? (
