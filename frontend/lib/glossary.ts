@@ -117,6 +117,7 @@ export type GlossaryId = keyof typeof GLOSSARY;
 export const SOURCE_NAMES: Record<string, string> = {
   live: "Served traffic",
   served: "Served traffic",
+  serving: "Served traffic",
   traffic: "Served traffic",
   market: "Market data",
 };
