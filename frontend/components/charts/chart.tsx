@@ -57,6 +57,7 @@ export function LineSeriesChart({
   dots = true,
   yDomain,
   timeAxis = false,
+  xDomain,
   connectNulls = true,
   yTickFormatter,
 }: {
@@ -77,6 +78,8 @@ export function LineSeriesChart({
    * the chart (a category axis would place 10:01 and 14:30 side by side).
    */
   timeAxis?: boolean;
+  /** `xKey` holds numbers on a linear scale over this range (e.g. probabilities, [0, 1]). */
+  xDomain?: [number, number];
   /** Draw a line across a missing value (false: the gap stays visible). */
   connectNulls?: boolean;
   yTickFormatter?: (value: number) => string;
@@ -92,6 +95,7 @@ export function LineSeriesChart({
             tickFormatter={xTickFormatter}
             minTickGap={24}
             {...(timeAxis ? { type: "number" as const, scale: "time" as const, domain: ["dataMin", "dataMax"] } : {})}
+            {...(xDomain ? { type: "number" as const, domain: xDomain } : {})}
             label={{ value: xLabel, position: "insideBottom", offset: -14, fill: "var(--muted)", fontSize: 11 }}
           />
           <YAxis
