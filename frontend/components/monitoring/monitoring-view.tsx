@@ -62,6 +62,7 @@ function DriftCard() {
   return (
     <Card
       title="Drift per feature"
+      id="drift"
       testId="card-drift-detail"
       aside={
         <>
@@ -92,7 +93,7 @@ function DriftCard() {
 function DriftHistoryCard() {
   const state = useApi("drift-history", getDriftHistory, { refreshMs: REFRESH_MS });
   return (
-    <Card title="Drift history" testId="card-drift-history" aside={<LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} />}>
+    <Card title="Drift history" id="drift-history" testId="card-drift-history" aside={<LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} />}>
       <Widget
         state={state}
         isEmpty={(d) => !d.snapshots.some((s) => isNum(s.drift_share))}
@@ -126,7 +127,7 @@ function DriftHistoryCard() {
 function LatencyHistoryCard() {
   const state = useApi("latency-series", () => getLatency(true), { refreshMs: REFRESH_MS });
   return (
-    <Card title="Latency percentiles" testId="card-latency-series" aside={<LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} />}>
+    <Card title="Latency percentiles" id="latency" testId="card-latency-series" aside={<LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} />}>
       <Widget state={state} isEmpty={(d) => !d.series?.length} empty="No served predictions in the recent window.">
         {(data) => (
           <div className="space-y-2">
@@ -219,7 +220,7 @@ export function MonitoringView() {
         <div className="lg:col-span-2">
           <TrainingHistoryCard />
         </div>
-        <FreshnessCard href="/" />
+        <FreshnessCard href="" id="freshness" />
       </div>
     </div>
   );

@@ -40,6 +40,7 @@ export function RequestsCard() {
   return (
     <Card
       title="Requests and errors"
+      id="requests"
       testId="card-requests"
       aside={
         <>

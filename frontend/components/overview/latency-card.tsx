@@ -13,7 +13,7 @@ import { Stat } from "./active-model-card";
 export function LatencyCard() {
   const state = useApi("latency", () => getLatency(false), { refreshMs: REFRESH_MS });
   return (
-    <Card title="Inference latency" href="/monitoring" testId="card-latency" aside={<LastUpdated at={state.lastUpdated} />}>
+    <Card title="Inference latency" href="/monitoring#latency" testId="card-latency" aside={<LastUpdated at={state.lastUpdated} />}>
       <Widget state={state} isEmpty={(d) => !d.recent_calls} empty="No predictions served yet.">
         {(lat) => (
           <div className="space-y-2">

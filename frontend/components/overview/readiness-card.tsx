@@ -21,7 +21,7 @@ function note(check: ReadinessCheck): string {
 export function ReadinessCard() {
   const state = useApi("ready", getReady, { refreshMs: REFRESH_MS });
   return (
-    <Card title="Readiness" href="/monitoring" testId="card-readiness" aside={<LastUpdated at={state.lastUpdated} />}>
+    <Card title="Readiness" id="readiness" testId="card-readiness" aside={<LastUpdated at={state.lastUpdated} />}>
       <Widget state={state} isEmpty={(d) => !Object.keys(d.data.checks ?? {}).length} empty="No readiness checks reported.">
         {({ data }) => (
           <div className="space-y-3">
