@@ -516,7 +516,10 @@ async function run(browser) {
       const error = await text(await visible(page, "prediction-error"));
       check(error.includes("No market data for ZZZZQ"), `unknown symbol reads "${error}"`);
       check(!/POST \/|\/admin\//.test(error), `the message names an API path: "${error}"`);
-      const alerts = await page.locator('[role="alert"]').count();
+      // Next.js's route announcer is a role="alert" region too: count the page's own messages.
+      const alerts = await page.evaluate(
+        () => [...document.querySelectorAll('[role="alert"]')].filter((n) => !n.closest("next-route-announcer")).length,
+      );
       check(alerts === 1, `${alerts} error messages for one failure`);
       await shot(page, "prediction-explorer-unknown-symbol");
     },

@@ -126,31 +126,33 @@ export interface DiffRow {
   same: boolean;
 }
 
-function show(value: unknown): string {
+/** Nested configuration as dotted keys (`split.train.rows`), leaves kept as they are. */
+export function flattenConfig(value: Record<string, unknown>, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [key, v] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const nested = obj(v);
+    if (nested && Object.keys(nested).length) flattenConfig(nested, path, out);
+    else out[path] = v;
+  }
+  return out;
+}
+
+export function showValue(value: unknown): string {
   if (value === undefined) return "—";
   if (value === null) return "null";
-  if (Array.isArray(value)) return value.map(show).join(", ");
-  if (typeof value === "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map(showValue).join(", ");
+  if (typeof value === "object") return Object.keys(value as object).length ? JSON.stringify(value) : "(none)";
   return String(value);
 }
 
-/** Flattens nested config (`split.train.rows`) and lines two configs up, key by key. */
+/** Lines two configurations up, key by key (flattened). */
 export function configDiff(a: Record<string, unknown>, b: Record<string, unknown>): DiffRow[] {
-  const flat = (value: Record<string, unknown>, prefix = "", out: Record<string, unknown> = {}) => {
-    for (const [key, v] of Object.entries(value)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      const nested = obj(v);
-      if (nested && Object.keys(nested).length) flat(nested, path, out);
-      else out[path] = v;
-    }
-    return out;
-  };
-  const fa = flat(a);
-  const fb = flat(b);
+  const fa = flattenConfig(a);
+  const fb = flattenConfig(b);
   const keys = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort();
   return keys.map((key) => {
-    const sa = show(fa[key]);
-    const sb = show(fb[key]);
+    const sa = showValue(fa[key]);
+    const sb = showValue(fb[key]);
     return { key, a: sa, b: sb, same: sa === sb };
   });
 }

@@ -9,7 +9,7 @@ import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
 import { getDrift, getDriftHistory, getLatency, getModels, getTrainingHistory } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
-import { fmtDateTime, fmtMs, fmtSkill, fmtTime, humanize, isNum } from "@/lib/format";
+import { fmtDateTime, fmtMs, fmtSkill, fmtTime, humanize, isNum, plural } from "@/lib/format";
 import { sourceName } from "@/lib/glossary";
 import { metric, skill } from "@/lib/metrics";
 import type { DriftSnapshot, LatencyPoint, TrainingHistoryRun } from "@/lib/types";
@@ -133,7 +133,7 @@ function LatencyHistoryCard() {
           <div className="space-y-2">
             <p className="text-xs text-[var(--muted)]">
               Now: p50 {fmtMs(data.p50_ms)} · p95 {fmtMs(data.p95_ms)} · p99 {fmtMs(data.p99_ms)} · max {fmtMs(data.max_ms)} ·{" "}
-              {data.recent_calls} calls
+              {plural(data.recent_calls, "call")}
             </p>
             <LineSeriesChart
               testId="latency-chart"

@@ -21,7 +21,8 @@ export function Term({ id, children }: { id: GlossaryId; children?: ReactNode })
       <span
         id={tipId}
         role="tooltip"
-        className="pointer-events-none invisible absolute left-0 top-full z-20 mt-1 w-64 whitespace-normal rounded border border-[var(--border)] bg-[var(--panel)] p-2 text-left text-xs font-normal normal-case text-[var(--text)] opacity-0 shadow-lg transition-opacity group-focus-within:visible group-focus-within:opacity-100 group-hover:visible group-hover:opacity-100"
+        // display:none until wanted: a hidden-but-laid-out tip would widen a phone-width page.
+        className="pointer-events-none absolute left-0 top-full z-20 mt-1 hidden w-64 max-w-[75vw] whitespace-normal rounded border border-[var(--border)] bg-[var(--panel)] p-2 text-left text-xs font-normal normal-case tracking-normal text-[var(--text)] shadow-lg group-focus-within:block group-hover:block"
       >
         {entry.text}
       </span>

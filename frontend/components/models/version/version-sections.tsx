@@ -11,7 +11,9 @@ import type { Activation, MetricSet, ModelDetail } from "@/lib/types";
 import {
   artifactHashes,
   calibration,
+  flattenConfig,
   interval,
+  showValue,
   symbolWindows,
   topNumber,
   topString,
@@ -130,26 +132,15 @@ export function Lineage({ detail }: { detail: ModelDetail }) {
   );
 }
 
-function configValue(value: unknown): string {
-  if (value === null || value === undefined) return "—";
-  if (Array.isArray(value)) return value.map(String).join(", ");
-  if (typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${v !== null && typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-      .join(" · ");
-  }
-  return String(value);
-}
-
 function ConfigList({ config }: { config: Record<string, unknown> }) {
-  const entries = Object.entries(config);
+  const entries = Object.entries(flattenConfig(config));
   if (!entries.length) return <EmptyState>No configuration recorded.</EmptyState>;
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs" data-testid="version-config">
       {entries.map(([key, value]) => (
         <div key={key} className="contents">
           <dt className="font-mono text-[var(--muted)]">{key}</dt>
-          <dd className="break-words font-mono">{configValue(value)}</dd>
+          <dd className="break-words font-mono">{value === null || value === undefined ? "—" : showValue(value)}</dd>
         </div>
       ))}
     </dl>
