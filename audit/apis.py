@@ -87,27 +87,49 @@ class AuditListApi(ControlPlaneApi):
         return Response({"events": output.data})
 
 
+class AuditClearOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.CharField()
+    deleted = serializers.IntegerField()
+
+
 class AuditClearApi(ControlPlaneApi):
-    """``DELETE /admin/audit/clear``: delete prediction logs (audit events are never deleted)."""
+    """``DELETE /admin/audit/clear``: delete prediction logs (audit events are never deleted).
+
+    ``before``/``after`` bound the range (either or both; none clears everything); ``reason`` is
+    required. Each may come as a query parameter or in a JSON body (the body wins).
+    """
 
     audit_action = "audit.clear"
 
     class InputSerializer(serializers.Serializer):
         before = serializers.DateTimeField(required=False)
+        after = serializers.DateTimeField(required=False)
+        reason = serializers.CharField(max_length=500, trim_whitespace=True)
 
     @extend_schema(
-        summary="Delete prediction logs, optionally only those older than `before`",
+        summary="Delete prediction logs in a time range, with a reason (audited)",
         parameters=[
-            OpenApiParameter("before", str, description="ISO 8601 time; naive means UTC"),
+            OpenApiParameter("before", str, description="ISO 8601; delete logs older than this"),
+            OpenApiParameter("after", str, description="ISO 8601; delete logs at or after this"),
+            OpenApiParameter("reason", str, description="why (required; recorded in the audit)"),
         ],
-        responses={200: dict},
+        responses={200: AuditClearOutputSerializer},
     )
     def delete(self, request: Request) -> Response:
-        params = self.InputSerializer(data=request.query_params)
+        data = {key: request.query_params.get(key) for key in ("before", "after", "reason")}
+        data = {key: value for key, value in data.items() if value is not None}
+        if isinstance(request.data, dict):
+            data.update(
+                {k: v for k, v in request.data.items() if k in ("before", "after", "reason")}
+            )
+        params = self.InputSerializer(data=data)
         params.is_valid(raise_exception=True)
         deleted = prediction_log_clear(
             actor=self.actor(request),
+            reason=params.validated_data["reason"],
             before=params.validated_data.get("before"),
+            after=params.validated_data.get("after"),
             request=request,
         )
         return Response({"action": "audit_clear", "status": "ok", "deleted": deleted})

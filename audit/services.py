@@ -86,23 +86,40 @@ def denied_attempt_record(
 
 
 def prediction_log_clear(
-    *, actor: Actor, before: datetime | None = None, request: Any = None
+    *,
+    actor: Actor,
+    reason: str,
+    before: datetime | None = None,
+    after: datetime | None = None,
+    request: Any = None,
 ) -> int:
-    """Delete prediction logs (all, or those strictly older than ``before``); audited.
+    """Delete prediction logs (all, or those in ``[after, before)``); audited with ``reason``.
 
     The deletion and its ``audit.clear`` AuditEvent commit together or not at all.
     Returns the number of rows deleted.
     """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("a reason is required to clear prediction logs")
+    if before is not None and after is not None and after >= before:
+        raise ValidationFailed("after must be earlier than before")
     with transaction.atomic():
         logs = PredictionLog.objects.all()
         if before is not None:
             logs = logs.filter(timestamp__lt=before)
+        if after is not None:
+            logs = logs.filter(timestamp__gte=after)
         deleted, _ = logs.delete()
         audit_event_record(
             actor=actor,
             action="audit.clear",
             target="prediction_logs",
-            details={"deleted": deleted, "before": before.isoformat() if before else None},
+            details={
+                "deleted": deleted,
+                "before": before.isoformat() if before else None,
+                "after": after.isoformat() if after else None,
+                "reason": reason,
+            },
             request=request,
         )
     return deleted

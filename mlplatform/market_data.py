@@ -34,3 +34,16 @@ def market_data_source_reset() -> None:
     global _source
     with _lock:
         _source = None
+
+
+def market_symbol_list() -> tuple[str, str, list[str]]:
+    """What the configured source offers: ``(source name, origin, symbols)``.
+
+    A ``csv`` source lists its files (origin ``files``); ``synthetic`` and ``http`` cannot list
+    what they would serve, so they offer the configured ``TRAIN_SYMBOLS`` (origin
+    ``train_symbols``). Symbols come back upper-cased, sorted, without duplicates.
+    """
+    source = market_data_source()
+    if source.name == "csv":
+        return source.name, "files", sorted({s.upper() for s in source.list_symbols()})
+    return source.name, "train_symbols", sorted({s.upper() for s in settings.TRAIN_SYMBOLS})

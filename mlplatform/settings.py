@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "registry",
     "predictions",
     "monitoring",
+    "traffic",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "traffic.middleware.RequestCounterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -364,6 +366,12 @@ DRIFT_SHARE = env_float("DRIFT_SHARE", 0.5)
 DRIFT_WINDOW = env_int("DRIFT_WINDOW", 500, minimum=1)
 DRIFT_MIN_SAMPLES = env_int("DRIFT_MIN_SAMPLES", 30, minimum=1)
 LATENCY_WINDOW = env_int("LATENCY_WINDOW", 1000, minimum=1)
+# Request/error counts per route and status (GET /monitoring/requests): counted in memory,
+# persisted per minute every REQUEST_STATS_FLUSH_SECONDS, kept REQUEST_STATS_RETENTION_HOURS.
+REQUEST_STATS_ENABLED = env_bool("REQUEST_STATS_ENABLED", True)
+REQUEST_STATS_FLUSH_SECONDS = env_float("REQUEST_STATS_FLUSH_SECONDS", 5.0)
+REQUEST_STATS_RETENTION_HOURS = env_int("REQUEST_STATS_RETENTION_HOURS", 48, minimum=1)
+REQUEST_STATS_MAX_KEYS = env_int("REQUEST_STATS_MAX_KEYS", 5000, minimum=1)
 # PostgreSQL only: wait for the disk flush when committing a prediction log (see README).
 PREDICTION_LOG_SYNCHRONOUS_COMMIT = env_bool("PREDICTION_LOG_SYNCHRONOUS_COMMIT", False)
 #: /monitoring/freshness turns "stale" past these ages (latest candle per symbol; newest model).

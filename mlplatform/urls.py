@@ -19,6 +19,7 @@ api_urlpatterns = [
     path("", include("mlplatform.api.urls")),
     path("", include("registry.urls")),
     path("", include("monitoring.urls")),
+    path("", include("traffic.urls")),
     path("", include("audit.urls")),
 ]
 

@@ -150,6 +150,10 @@ class BatchItemSerializer(serializers.Serializer):
     probability_up = serializers.FloatField(allow_null=True)
     expected_return = serializers.FloatField(allow_null=True)
     version = serializers.CharField(allow_null=True)
+    degraded_input = serializers.BooleanField(
+        allow_null=True, help_text="as on /predict: true unless input_data_status is fresh"
+    )
+    input_data_status = serializers.CharField(allow_null=True, help_text="as on /predict")
     error = BatchItemErrorSerializer(allow_null=True)
 
 

@@ -70,10 +70,29 @@ def _dataset_summary(row: ModelVersion) -> dict[str, Any]:
     }
 
 
+def _lineage(run: TrainingRun | None) -> dict[str, Any] | None:
+    """Who started the run that produced a version, from which plane, when, with what."""
+    if run is None:
+        return None
+    return {
+        "run_id": str(run.run_id),
+        "state": run.state,
+        "origin": run.origin,
+        "requested_by": run.requested_by,
+        "requested_by_type": run.requested_by_type,
+        "params": run.params,
+        "created_at": _iso(run.created_at),
+        "started_at": _iso(run.started_at),
+        "completed_at": _iso(run.completed_at),
+    }
+
+
 def model_version_detail(row: ModelVersion) -> dict[str, Any]:
     """``GET /models/{version}``: one version in full (the drift reference stays server-side)."""
     return {
         **model_version_summary(row),
+        "promotion": row.promotion or None,
+        "training_run": _lineage(selectors.training_run_for_version(version=row)),
         "feature_columns": list(row.feature_names),
         "cv_metrics": row.cv_metrics,
         "dataset_summary": _dataset_summary(row),

@@ -150,3 +150,8 @@ def model_version_display_status(row: ModelVersion) -> str:
     if not row.is_active and (row.promotion or {}).get("decision") == "held":
         return "held"
     return ModelVersion.Status.READY
+
+
+def training_run_for_version(*, version: ModelVersion) -> TrainingRun | None:
+    """The run that produced ``version`` (None for versions imported from storage)."""
+    return version.runs.order_by("-created_at", "-id").first()

@@ -194,6 +194,8 @@ async function run(browser) {
       ctx.initialVersions = models.body.available_versions;
       await visible(guest, "ready-status");
       await visible(guest, "drift-status");
+      const health = await text(await visible(guest, "health-level"));
+      check(["ok", "attention", "failing"].includes(health), `health roll-up reads "${health}"`);
       await guest.waitForFunction(() =>
         [...document.querySelectorAll('[data-testid="last-updated"] time')].some((t) => t.getAttribute("datetime")),
       );
@@ -534,6 +536,37 @@ async function run(browser) {
   );
 
   await step(
+    "the version page shows lineage, metrics, decision, activations and artifacts",
+    async () => {
+      await page.goto(`${DASHBOARD}/model-management`);
+      await (await visible(page, `version-link-${ctx.newVersion}`)).click();
+      await page.waitForURL(`${DASHBOARD}/model-management/${ctx.newVersion}`);
+      check((await text(await visible(page, "version-title"))) === ctx.newVersion, "version page title");
+      const who = await text(await visible(page, "lineage-who"));
+      check(who.includes(USERNAME), `trained by "${who}", expected ${USERNAME}`);
+      check((await text(page.getByTestId("lineage-origin"))) !== "—", "no origin of the run");
+      const detail = await pageFetch(page, `${API}/models/${ctx.newVersion}`);
+      check((await text(page.getByTestId("lineage-horizon"))) === detail.body.forecast_horizon, "horizon differs from the API");
+      const symbols = Object.keys(detail.body.dataset_window ?? {}).length;
+      const rows = await page.getByTestId("version-windows").locator("tbody tr").count();
+      check(rows === symbols, `data window table has ${rows} rows for ${symbols} symbols`);
+      await visible(page, "version-config");
+      await visible(page, "version-metrics");
+      await visible(page, "card-version-calibration");
+      await visible(page, "version-status");
+      const history = await text(await visible(page, "version-activations"));
+      check(history.includes(ctx.newVersion), `activation history of ${ctx.newVersion} reads "${history}"`);
+      await shot(page, "version-page");
+      await page.goto(`${DASHBOARD}/model-management`);
+      await visible(page, "compare-diff");
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="compare-config"], [data-testid="compare-diff"] p'),
+      );
+    },
+    { page },
+  );
+
+  await step(
     "a single prediction shows the card, the price chart and the features used",
     async () => {
       await page.goto(`${DASHBOARD}/prediction-explorer`);
@@ -543,8 +576,27 @@ async function run(browser) {
       const invalid = await text(page.locator("#symbol-error"));
       check(invalid.includes("starts with a letter"), `invalid symbol message "${invalid}"`);
       await input.fill("aapl");
+      // One click must make one /predict (and one /features), leaving one prediction-log row.
+      const calls = { predict: 0, features: 0 };
+      const countCalls = (req) => {
+        const url = req.url();
+        if (!url.startsWith(API)) return;
+        if (/\/predict\?/.test(url)) calls.predict += 1;
+        if (/\/features\?/.test(url)) calls.features += 1;
+      };
+      page.on("request", countCalls);
+      const clickedAt = Date.now();
       await page.getByRole("button", { name: "Predict", exact: true }).click();
       await visible(page, "prediction-card");
+      await visible(page, "price-chart");
+      await page.waitForTimeout(2500); // a re-mount would have fired its second request by now
+      page.off("request", countCalls);
+      check(calls.predict === 1, `one click made ${calls.predict} GET /predict requests`);
+      check(calls.features === 1, `one click made ${calls.features} GET /features requests`);
+      const recent = await pageFetch(page, `${API}/predictions/recent?symbol=AAPL&limit=50`);
+      const rowsSinceClick = (recent.body?.entries ?? []).filter((e) => Date.parse(e.timestamp) >= clickedAt - 1000);
+      check(rowsSinceClick.length === 1, `one click left ${rowsSinceClick.length} prediction-log rows`);
+      log(`  one click: ${calls.predict} /predict, ${calls.features} /features, ${rowsSinceClick.length} log row`);
       const signal = await text(page.getByTestId("prediction-signal"));
       check(["BUY", "HOLD", "SELL"].includes(signal), `signal reads "${signal}"`);
       const version = await text(page.getByTestId("prediction-version"));
@@ -582,6 +634,28 @@ async function run(browser) {
       const summary = await text(page.getByTestId("batch-summary"));
       check(summary === "2 succeeded, 1 failed", `summary reads "${summary}"`);
       await shot(page, "prediction-explorer");
+    },
+    { page },
+  );
+
+  await step(
+    "an unknown symbol is explained once, and the picker offers the source's symbols",
+    async () => {
+      const symbols = await pageFetch(page, `${API}/symbols`);
+      check(symbols.status === 200 && symbols.body.symbols.includes("AAPL"), "GET /symbols does not list AAPL");
+      const options = await page.getByTestId("symbol-picker").locator("option").count();
+      check(options === symbols.body.symbols.length + 1, `picker has ${options - 1} symbols, API ${symbols.body.symbols.length}`);
+      await page.locator('input[name="symbol"]').fill("ZZZZQ");
+      await page.getByRole("button", { name: "Predict", exact: true }).click();
+      const error = await text(await visible(page, "prediction-error"));
+      check(error.includes("No market data for ZZZZQ"), `unknown symbol reads "${error}"`);
+      check(!/POST \/|\/admin\//.test(error), `the message names an API path: "${error}"`);
+      // Next.js's route announcer is a role="alert" region too: count the page's own messages.
+      const alerts = await page.evaluate(
+        () => [...document.querySelectorAll('[role="alert"]')].filter((n) => !n.closest("next-route-announcer")).length,
+      );
+      check(alerts === 1, `${alerts} error messages for one failure`);
+      await shot(page, "prediction-explorer-unknown-symbol");
     },
     { page },
   );
@@ -644,6 +718,20 @@ async function run(browser) {
       const snapshots = await pageFetch(page, `${API}/monitoring/drift/history`);
       const withShare = (snapshots.body?.snapshots ?? []).filter((s) => typeof s.drift_share === "number").length;
       if (withShare) await chartPoints(page, "drift-history-chart", 1, { line: withShare >= 2 });
+      // Request counts persist every few seconds per process: poll until /predict shows up.
+      const deadline = Date.now() + 30_000;
+      let traffic = null;
+      while (Date.now() < deadline) {
+        traffic = (await pageFetch(page, `${API}/monitoring/requests?minutes=60`)).body;
+        if ((traffic?.routes ?? []).some((r) => r.route === "/predict")) break;
+        await page.waitForTimeout(1000);
+      }
+      check((traffic?.routes ?? []).some((r) => r.route === "/predict"), "GET /monitoring/requests never listed /predict");
+      await page.reload();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="requests-route"]')].some((r) => r.textContent.includes("GET /predict")),
+      );
+      log(`  requests: ${traffic.requests} in the last hour, error rate ${traffic.error_rate}`);
       const stamps = await page
         .getByTestId("last-updated")
         .locator("time")

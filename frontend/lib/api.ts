@@ -21,8 +21,10 @@ import type {
   ReadyData,
   RecentPredictionsResponse,
   ReloadResponse,
+  RequestTrafficResponse,
   RollbackResponse,
   SuccessEnvelope,
+  SymbolsResponse,
   TrainingHistoryResponse,
   TrainOptions,
   TrainStartResponse,
@@ -334,14 +336,24 @@ export async function getAudit(
   return get("/admin/audit", { params: compact(params) });
 }
 
-/** DELETE /admin/audit/clear */
-export async function clearPredictionLogs(): Promise<{
+/** DELETE /admin/audit/clear — `after`/`before` (ISO) bound the range; `reason` is required. */
+export async function clearPredictionLogs(body: { reason: string; after?: string; before?: string }): Promise<{
   action: "audit_clear";
   status: "ok";
   deleted: number;
 }> {
-  const response = await http.delete("/admin/audit/clear");
+  const response = await http.delete("/admin/audit/clear", { data: compact(body) });
   return response.data;
+}
+
+/** GET /symbols */
+export async function getSymbols(): Promise<SymbolsResponse> {
+  return get("/symbols");
+}
+
+/** GET /monitoring/requests */
+export async function getRequestTraffic(minutes = 60): Promise<RequestTrafficResponse> {
+  return get("/monitoring/requests", { params: { minutes } });
 }
 
 function compact<T extends object>(values: T): Partial<T> {

@@ -12,14 +12,52 @@ export function fmtPct(value: unknown, digits = 1): string {
   return isNum(value) ? `${(value * 100).toFixed(digits)}%` : "—";
 }
 
-/** A signed percentage for returns: +0.42%. */
-export function fmtReturn(value: unknown, digits = 2): string {
+/** A signed minus sign that reads as one (U+2212), and "+" for positives. */
+function signed(text: string, value: number): string {
+  if (value > 0) return `+${text}`;
+  if (value < 0) return `\u2212${text.replace(/^-/, "")}`;
+  return text;
+}
+
+/**
+ * Returns (expected, realized, mean shifts of returns) in basis points: 1 bp = 0.01 %.
+ * One unit for every return on every screen: "+12.5 bp", "−2.8 bp", "+310 bp".
+ * `digits` is kept for old call sites; returns under 1000 bp get one decimal.
+ */
+export function fmtReturn(value: unknown, _digits?: number): string {
+  void _digits;
+  if (!isNum(value)) return "—";
+  const bp = value * 10_000;
+  const rounded = Math.abs(bp) >= 1000 ? bp.toFixed(0) : bp.toFixed(1);
+  if (Number(rounded) === 0) return "0.0 bp";
+  return `${signed(rounded, bp)} bp`;
+}
+
+/** Skill (1 − RMSE / best baseline RMSE) as a signed percentage with one decimal: "−1.5%". */
+export function fmtSkill(value: unknown): string {
   if (!isNum(value)) return "—";
   const pct = value * 100;
-  const sign = pct > 0 ? "+" : "";
-  // Tiny returns would print as "-0.000%"; show their real size instead.
-  if (pct !== 0 && Math.abs(pct) < 10 ** -digits) return `${sign}${pct.toExponential(1)}%`;
-  return `${sign}${pct.toFixed(digits)}%`;
+  const rounded = pct.toFixed(1);
+  if (Number(rounded) === 0) return "0.0%";
+  return `${signed(rounded, pct)}%`;
+}
+
+/** A 90% interval "[lo, hi]" in the quantity's own format, or "—" when absent. */
+export function fmtInterval(ci: unknown, format: (value: unknown) => string): string {
+  if (!Array.isArray(ci) || ci.length !== 2 || !isNum(ci[0]) || !isNum(ci[1])) return "—";
+  return `[${format(ci[0])}, ${format(ci[1])}]`;
+}
+
+/** A p-value: four decimals, or "< 0.0001" (a KS p-value is often 1e-30 with real drift). */
+export function fmtPValue(value: unknown): string {
+  if (!isNum(value)) return "—";
+  if (value < 0.0001) return "< 0.0001";
+  return value.toFixed(4);
+}
+
+/** "1 version", "3 versions", "0 versions"; pass `plural` for irregular words. */
+export function plural(count: number, singular: string, pluralWord = `${singular}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? singular : pluralWord}`;
 }
 
 export function fmtMs(value: unknown): string {

@@ -89,6 +89,9 @@ export interface BatchItem {
   probability_up: number | null;
   expected_return: number | null;
   version: string | null;
+  /** As on /predict; null on an error item (older backends omit them). */
+  degraded_input?: boolean | null;
+  input_data_status?: string | null;
   error: BatchItemError;
 }
 
@@ -406,3 +409,51 @@ export interface AuditEvent {
 export interface AuditResponse {
   events: AuditEvent[];
 }
+
+// ---- issue 19 part B (operator dashboard) ---------------------------------------------------
+
+/** GET /symbols */
+export interface SymbolsResponse {
+  source: "csv" | "synthetic" | "http" | string;
+  /** files: one per CSV file; train_symbols: the configured TRAIN_SYMBOLS. */
+  origin: "files" | "train_symbols" | string;
+  symbols: string[];
+}
+
+export interface RequestRates {
+  requests: number;
+  client_errors: number;
+  server_errors: number;
+  error_rate: number | null;
+  avg_ms: number | null;
+}
+
+export interface RequestStatusCount {
+  status: number;
+  requests: number;
+}
+
+/** GET /monitoring/requests */
+export interface RequestTrafficResponse extends RequestRates {
+  minutes: number;
+  since: string;
+  until: string;
+  flush_seconds: number;
+  series: Array<RequestRates & { minute: string }>;
+  routes: Array<RequestRates & { route: string; method: string; statuses: RequestStatusCount[] }>;
+  statuses: RequestStatusCount[];
+}
+
+/** The run that produced a version (`training_run` of GET /models/{version}). */
+export interface VersionLineage {
+  run_id: string;
+  state: string;
+  origin: string;
+  requested_by: string;
+  requested_by_type: string;
+  params: Record<string, unknown>;
+  created_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+

@@ -368,6 +368,8 @@ def _error_item(symbol: str, error: AppError) -> dict[str, Any]:
         "probability_up": None,
         "expected_return": None,
         "version": None,
+        "degraded_input": None,
+        "input_data_status": None,
         "error": {"code": error.code, "message": error.message},
     }
 
@@ -483,6 +485,8 @@ def prediction_batch(
                 "probability_up": outputs.probability_up,
                 "expected_return": outputs.expected_return,
                 "version": loaded.version,
+                "degraded_input": degraded,
+                "input_data_status": status,
                 "error": None,
             }
             logs.append(

@@ -85,14 +85,16 @@ def test_clear_deletes_logs_and_records_itself(api_client, admin_headers) -> Non
     for minutes in (1, 2, 3):
         _log(timedelta(minutes=minutes))
 
-    response = api_client.delete(CLEAR_URL, **admin_headers, HTTP_X_REQUEST_ID="req-clear-1")
+    response = api_client.delete(
+        f"{CLEAR_URL}?reason=test+reset", **admin_headers, HTTP_X_REQUEST_ID="req-clear-1"
+    )
 
     assert response.status_code == 200
     assert response.json() == {"action": "audit_clear", "status": "ok", "deleted": 3}
     assert PredictionLog.objects.count() == 0
     event = AuditEvent.objects.get(action="audit.clear")
     assert (event.actor, event.actor_type, event.outcome) == ("api-key", "api_key", "success")
-    assert event.details == {"deleted": 3, "before": None}
+    assert event.details == {"deleted": 3, "before": None, "after": None, "reason": "test reset"}
     assert event.request_id == "req-clear-1"
     assert event.client_ip == "127.0.0.1"
 
@@ -104,7 +106,7 @@ def test_clear_before_keeps_newer_logs(api_client, admin_headers) -> None:
     before = (timezone.now() - timedelta(days=1)).isoformat()
 
     response = api_client.delete(
-        f"{CLEAR_URL}?before={before.replace('+', '%2B')}", **admin_headers
+        f"{CLEAR_URL}?reason=old&before={before.replace('+', '%2B')}", **admin_headers
     )
 
     assert response.json()["deleted"] == 2
@@ -115,7 +117,7 @@ def test_clear_before_keeps_newer_logs(api_client, admin_headers) -> None:
 def test_clear_with_invalid_before_is_422_and_deletes_nothing(api_client, admin_headers) -> None:
     _log(timedelta(days=2))
 
-    response = api_client.delete(f"{CLEAR_URL}?before=yesterday", **admin_headers)
+    response = api_client.delete(f"{CLEAR_URL}?reason=x&before=yesterday", **admin_headers)
 
     assert response.status_code == 422
     assert response.json()["error"] == "validation_error"
@@ -141,7 +143,7 @@ def test_clear_rolls_back_when_the_audit_row_fails(api_client, admin_headers, mo
         raise RuntimeError("audit store down")
 
     monkeypatch.setattr(audit_services, "audit_event_record", broken)
-    response = api_client.delete(CLEAR_URL, **admin_headers)
+    response = api_client.delete(f"{CLEAR_URL}?reason=x", **admin_headers)
 
     assert response.status_code == 500
     assert PredictionLog.objects.count() == 1
@@ -152,7 +154,7 @@ def test_audit_events_cannot_be_deleted_through_the_api(api_client, admin_header
     _log(timedelta(minutes=1))
 
     assert api_client.delete(LIST_URL, **admin_headers).status_code == 405
-    api_client.delete(CLEAR_URL, **admin_headers)
+    api_client.delete(f"{CLEAR_URL}?reason=x", **admin_headers)
 
     # the clear removed the logs, and only added to the audit trail
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
@@ -160,3 +162,48 @@ def test_audit_events_cannot_be_deleted_through_the_api(api_client, admin_header
         "audit.clear",
     ]
     assert api_client.get("/api/v1/admin/audit", **admin_headers).status_code == 200
+
+
+def test_clear_needs_a_reason_and_deletes_nothing_without_one(api_client, admin_headers) -> None:
+    _log(timedelta(minutes=5))
+
+    for url in (CLEAR_URL, f"{CLEAR_URL}?reason=%20%20"):
+        response = api_client.delete(url, **admin_headers)
+        assert response.status_code == 422
+        assert response.json()["error"] == "validation_error"
+    assert PredictionLog.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="audit.clear").exists()
+
+
+def test_clear_a_range_from_a_json_body_records_range_and_reason(api_client, admin_headers) -> None:
+    newest = _log(timedelta(hours=1))
+    _log(timedelta(days=2))
+    oldest = _log(timedelta(days=5))
+    now = timezone.now()
+    body = {
+        "after": (now - timedelta(days=3)).isoformat(),
+        "before": (now - timedelta(days=1)).isoformat(),
+        "reason": "bad replay on day -2",
+    }
+
+    response = api_client.delete(CLEAR_URL, body, format="json", **admin_headers)
+
+    assert response.json() == {"action": "audit_clear", "status": "ok", "deleted": 1}
+    assert set(PredictionLog.objects.values_list("pk", flat=True)) == {newest.pk, oldest.pk}
+    details = AuditEvent.objects.get(action="audit.clear").details
+    assert details["reason"] == "bad replay on day -2"
+    assert details["after"] and details["before"] and details["deleted"] == 1
+
+
+def test_clear_with_an_empty_range_is_422(api_client, admin_headers) -> None:
+    now = timezone.now()
+    body = {
+        "after": now.isoformat(),
+        "before": (now - timedelta(days=1)).isoformat(),
+        "reason": "x",
+    }
+
+    response = api_client.delete(CLEAR_URL, body, format="json", **admin_headers)
+
+    assert response.status_code == 422
+    assert "after must be earlier" in str(response.json()["details"])

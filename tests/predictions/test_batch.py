@@ -19,6 +19,8 @@ ITEM_FIELDS = {
     "probability_up",
     "expected_return",
     "version",
+    "degraded_input",
+    "input_data_status",
     "error",
 }
 
@@ -43,6 +45,8 @@ def test_batch_matches_single_predictions(model, api_client) -> None:
         assert item["prediction"] == single["prediction"]
         for key in ("confidence", "probability_up", "expected_return"):
             assert item[key] == pytest.approx(single[key], rel=1e-12, abs=1e-15), key
+        assert item["degraded_input"] == single["degraded_input"]
+        assert item["input_data_status"] == single["input_data_status"]
 
 
 def test_batch_calls_the_model_once(model, api_client, monkeypatch) -> None:

@@ -21,7 +21,8 @@ export default async function PredictionExplorerPage({ searchParams }: { searchP
         title="Prediction Explorer"
         subtitle="Ask the active model about one symbol, see the inputs it used, or run a pasted list."
       />
-      <ExplorerView key={`${symbol}:${exchange}`} initialSymbol={symbol} initialExchange={exchange} />
+      {/* No `key` from the query: the view writes ?symbol= itself, and a re-mount would predict again. */}
+      <ExplorerView initialSymbol={symbol} initialExchange={exchange} />
     </>
   );
 }

@@ -6,14 +6,15 @@ import { SignInHint } from "@/components/auth/sign-in-hint";
 import { Badge, statusTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { LastUpdated } from "@/components/ui/last-updated";
-import { ErrorState } from "@/components/ui/states";
 import { Widget } from "@/components/ui/widget";
-import { ApiError, clearPredictionLogs, getAudit, toApiError } from "@/lib/api";
+import { getAudit } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
 import { fmtDateTime } from "@/lib/format";
 import type { AuditEvent } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 import { useSession } from "@/lib/use-session";
+
+import { ClearLogs } from "./clear-logs";
 
 const LIMITS = [50, 100, 200, 500];
 
@@ -66,63 +67,6 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
           ))}
         </tbody>
       </table>
-    </div>
-  );
-}
-
-function ClearLogs({ onCleared }: { onCleared: () => void }) {
-  const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  async function clear() {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await clearPredictionLogs();
-      setMessage(`Deleted ${res.deleted} prediction log rows (recorded in the audit trail).`);
-      setAsking(false);
-      onCleared();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <div className="space-y-2 text-sm">
-      <p className="text-[var(--muted)]">
-        Clears prediction logs only. Audit events are never deletable.
-      </p>
-      {asking ? (
-        <div className="flex flex-wrap gap-2">
-          <button
-            type="button"
-            disabled={busy}
-            onClick={clear}
-            data-testid="clear-logs-confirm"
-            className="rounded bg-[var(--bad)] px-3 py-1.5 font-semibold text-white disabled:opacity-60"
-          >
-            {busy ? "Clearing…" : "Yes, clear prediction logs"}
-          </button>
-          <button type="button" onClick={() => setAsking(false)} className="rounded border border-[var(--border)] px-3 py-1.5">
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button
-          type="button"
-          data-testid="clear-logs-button"
-          onClick={() => setAsking(true)}
-          className="rounded border border-[var(--bad)] px-3 py-1.5 font-semibold text-[var(--bad)]"
-        >
-          Clear prediction logs…
-        </button>
-      )}
-      {message ? <p role="status">{message}</p> : null}
-      {error ? <ErrorState error={error} title="Clearing failed" /> : null}
     </div>
   );
 }

@@ -58,6 +58,10 @@ export function LineSeriesChart({
   testId,
   dots = true,
   yDomain,
+  timeAxis = false,
+  xDomain,
+  connectNulls = true,
+  yTickFormatter,
 }: {
   data: ChartRow[];
   xKey: string;
@@ -71,6 +75,16 @@ export function LineSeriesChart({
   dots?: boolean;
   /** Fixed y range, e.g. [0, 1] for shares; automatic otherwise. */
   yDomain?: [number, number];
+  /**
+   * `xKey` holds epoch milliseconds: the x axis is a time scale, so a gap in time is a gap on
+   * the chart (a category axis would place 10:01 and 14:30 side by side).
+   */
+  timeAxis?: boolean;
+  /** `xKey` holds numbers on a linear scale over this range (e.g. probabilities, [0, 1]). */
+  xDomain?: [number, number];
+  /** Draw a line across a missing value (false: the gap stays visible). */
+  connectNulls?: boolean;
+  yTickFormatter?: (value: number) => string;
 }) {
   return (
     <div data-testid={testId} className="chart w-full" style={{ height }}>
@@ -82,11 +96,13 @@ export function LineSeriesChart({
             tick={AXIS_TICK}
             tickFormatter={xTickFormatter}
             minTickGap={24}
+            {...(timeAxis ? { type: "number" as const, scale: "time" as const, domain: ["dataMin", "dataMax"] } : {})}
+            {...(xDomain ? { type: "number" as const, domain: xDomain } : {})}
             label={{ value: xLabel, position: "insideBottom", offset: -14, fill: "var(--muted)", fontSize: 11 }}
           />
           <YAxis
             tick={AXIS_TICK}
-            tickFormatter={tickNumber}
+            tickFormatter={yTickFormatter ?? tickNumber}
             width={64}
             domain={yDomain ?? ["auto", "auto"]}
             label={{ value: yLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", fontSize: 11, dy: 40 }}
@@ -94,6 +110,7 @@ export function LineSeriesChart({
           <Tooltip
             contentStyle={TOOLTIP_STYLE}
             labelFormatter={(label) => (xTickFormatter ? xTickFormatter(label as string) : String(label))}
+            formatter={yTickFormatter ? (value) => (typeof value === "number" ? yTickFormatter(value) : String(value)) : undefined}
           />
           {series.length > 1 ? <Legend verticalAlign="top" height={24} wrapperStyle={{ fontSize: 12 }} /> : null}
           {referenceY ? (
@@ -107,13 +124,14 @@ export function LineSeriesChart({
           {series.map((s) => (
             <Line
               key={s.key}
-              type="monotone"
+              // Straight segments between measured points: a smoothed curve invents values.
+              type="linear"
               dataKey={s.key}
               name={s.label}
               stroke={s.color}
               strokeWidth={2}
               dot={dots ? { r: 2, fill: s.color } : false}
-              connectNulls
+              connectNulls={connectNulls}
               isAnimationActive={false}
             />
           ))}
@@ -133,6 +151,7 @@ export function BarSeriesChart({
   colorFor,
   height,
   testId,
+  tooltipFormatter,
 }: {
   data: ChartRow[];
   categoryKey: string;
@@ -143,8 +162,13 @@ export function BarSeriesChart({
   colorFor: (row: ChartRow) => string;
   height?: number;
   testId?: string;
+  /** Tooltip text of a bar (the row), e.g. the raw p-value behind a −log10 p bar. */
+  tooltipFormatter?: (row: ChartRow) => string;
 }) {
   const chartHeight = height ?? Math.max(160, data.length * 28 + 60);
+  // Wide enough for the longest category name: labels are never cut.
+  const longest = Math.max(0, ...data.map((row) => String(row[categoryKey] ?? "").length));
+  const categoryWidth = Math.min(220, Math.max(72, Math.ceil(longest * 6.6) + 28));
   return (
     <div data-testid={testId} className="chart w-full" style={{ height: chartHeight }}>
       <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: chartHeight }}>
@@ -162,11 +186,19 @@ export function BarSeriesChart({
             type="category"
             dataKey={categoryKey}
             tick={AXIS_TICK}
-            width={110}
+            width={categoryWidth}
             interval={0}
             label={{ value: categoryLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", fontSize: 11 }}
           />
-          <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ fill: "var(--hover)" }} />
+          <Tooltip
+            contentStyle={TOOLTIP_STYLE}
+            cursor={{ fill: "var(--hover)" }}
+            formatter={
+              tooltipFormatter
+                ? (_value, _name, item) => [tooltipFormatter((item as { payload: ChartRow }).payload), valueLabel]
+                : undefined
+            }
+          />
           {threshold ? (
             <ReferenceLine
               x={threshold.value}

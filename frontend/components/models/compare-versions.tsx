@@ -3,21 +3,31 @@
 import { useState } from "react";
 
 import { EmptyState } from "@/components/ui/states";
-import { fmtNum } from "@/lib/format";
+import { Term } from "@/components/ui/term";
+import { fmtNum, fmtPct, fmtSkill } from "@/lib/format";
+import type { GlossaryId } from "@/lib/glossary";
 import { baselineRmse, metric, skill } from "@/lib/metrics";
 import type { MetricSet, ModelSummary } from "@/lib/types";
 
+import { CompareDiff, HorizonNotice } from "./compare-diff";
 import { sortVersions } from "./versions-table";
 
-const ROWS: Array<{ label: string; read: (m: MetricSet | null) => number | null; better: "low" | "high" }> = [
-  { label: "RMSE", read: (m) => metric(m, "rmse"), better: "low" },
-  { label: "MAE", read: (m) => metric(m, "mae"), better: "low" },
-  { label: "R²", read: (m) => metric(m, "r2"), better: "high" },
-  { label: "Directional accuracy", read: (m) => metric(m, "directional_accuracy"), better: "high" },
-  { label: "IC (Spearman)", read: (m) => metric(m, "ic"), better: "high" },
-  { label: "Skill vs best baseline", read: (m) => skill(m), better: "high" },
-  { label: "Zero-baseline RMSE", read: (m) => baselineRmse(m, "zero"), better: "low" },
-  { label: "Mean-baseline RMSE", read: (m) => baselineRmse(m, "mean"), better: "low" },
+const num4 = (v: unknown) => fmtNum(v, 4);
+const ROWS: Array<{
+  label: string;
+  id?: GlossaryId;
+  read: (m: MetricSet | null) => number | null;
+  better: "low" | "high";
+  format: (v: unknown) => string;
+}> = [
+  { label: "RMSE", id: "rmse", read: (m) => metric(m, "rmse"), better: "low", format: num4 },
+  { label: "MAE", read: (m) => metric(m, "mae"), better: "low", format: num4 },
+  { label: "R²", read: (m) => metric(m, "r2"), better: "high", format: num4 },
+  { label: "Directional accuracy", id: "directional_accuracy", read: (m) => metric(m, "directional_accuracy"), better: "high", format: (v) => fmtPct(v) },
+  { label: "IC", id: "ic", read: (m) => metric(m, "ic"), better: "high", format: (v) => fmtNum(v, 3) },
+  { label: "Skill", id: "skill", read: (m) => skill(m), better: "high", format: fmtSkill },
+  { label: "Zero-baseline RMSE", read: (m) => baselineRmse(m, "zero"), better: "low", format: num4 },
+  { label: "Mean-baseline RMSE", read: (m) => baselineRmse(m, "mean"), better: "low", format: num4 },
 ];
 
 /** Two versions' training and validation metrics side by side. */
@@ -36,6 +46,7 @@ export function CompareVersions({ models }: { models: ModelSummary[] }) {
         <VersionPick label="Version A" value={a.version} models={sorted} onChange={setLeft} />
         <VersionPick label="Version B" value={b.version} models={sorted} onChange={setRight} />
       </div>
+      <HorizonNotice a={a} b={b} />
       <div className="overflow-x-auto">
         <table className="w-full min-w-[30rem] text-sm" data-testid="compare-table">
           <thead>
@@ -55,14 +66,14 @@ export function CompareVersions({ models }: { models: ModelSummary[] }) {
                 va === null || vb === null || va === vb ? null : (row.better === "low" ? va < vb : va > vb) ? "a" : "b";
               return (
                 <tr key={row.label} className="border-b border-[var(--border)] last:border-0">
-                  <td className="py-1 pr-2">{row.label}</td>
-                  <td className="py-1 pr-2 text-right font-mono text-[var(--muted)]">{fmtNum(row.read(a.training_metrics), 4)}</td>
+                  <td className="py-1 pr-2">{row.id ? <Term id={row.id}>{row.label}</Term> : row.label}</td>
+                  <td className="py-1 pr-2 text-right font-mono text-[var(--muted)]">{row.format(row.read(a.training_metrics))}</td>
                   <td className={`py-1 pr-2 text-right font-mono ${winner === "a" ? "font-bold text-[var(--good)]" : ""}`}>
-                    {fmtNum(va, 4)}
+                    {row.format(va)}
                   </td>
-                  <td className="py-1 pr-2 text-right font-mono text-[var(--muted)]">{fmtNum(row.read(b.training_metrics), 4)}</td>
+                  <td className="py-1 pr-2 text-right font-mono text-[var(--muted)]">{row.format(row.read(b.training_metrics))}</td>
                   <td className={`py-1 text-right font-mono ${winner === "b" ? "font-bold text-[var(--good)]" : ""}`}>
-                    {fmtNum(vb, 4)}
+                    {row.format(vb)}
                   </td>
                 </tr>
               );
@@ -71,6 +82,7 @@ export function CompareVersions({ models }: { models: ModelSummary[] }) {
         </table>
       </div>
       <p className="text-xs text-[var(--muted)]">The better validation value of each row is in bold.</p>
+      <CompareDiff a={a} b={b} />
     </div>
   );
 }

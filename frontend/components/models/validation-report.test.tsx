@@ -88,6 +88,6 @@ test("the versions table colours skill by its interval", () => {
   render(<VersionsTable models={[straddling]} />);
   const cell = screen.getByTestId("skill-cell");
   expect(cell).toHaveAttribute("data-tone", "warn");
-  expect(cell).toHaveTextContent("1.0%");
-  expect(cell).toHaveTextContent("-2.0%…4.0%");
+  expect(cell).toHaveTextContent("+1.0%");
+  expect(cell).toHaveTextContent("−2.0%…+4.0%");
 });

@@ -19,7 +19,8 @@ test("lists versions newest first with their validation metrics and the active b
   const v2 = screen.getByTestId("version-row-v2");
   expect(within(v2).getByTestId("active-badge")).toHaveTextContent("active");
   expect(within(v2).getByText("0.0280")).toBeInTheDocument(); // rmse 0.03 - 0.002
-  expect(within(v2).getByText("2.0%")).toBeInTheDocument(); // skill 0.02
+  expect(within(v2).getByText("+2.0%")).toBeInTheDocument(); // skill 0.02, signed percent
+  expect(within(v2).getByTestId("version-link-v2")).toHaveAttribute("href", "/model-management/v2");
   expect(within(v2).getByText("52.0%")).toBeInTheDocument(); // directional accuracy
   expect(within(v2).getByText("200")).toBeInTheDocument(); // rows summed over symbols
   expect(within(v2).getByText("2 symbols")).toBeInTheDocument();

@@ -1,8 +1,11 @@
 "use client";
 
+import Link from "next/link";
+
 import { Badge, type Tone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
-import { fmtDate, fmtDateTime, fmtNum, fmtPct } from "@/lib/format";
+import { Term } from "@/components/ui/term";
+import { fmtDate, fmtDateTime, fmtNum, fmtPct, fmtSkill, plural } from "@/lib/format";
 import { baselineName, interval, intervalTone, metric, skill, summarizeWindow } from "@/lib/metrics";
 import type { ModelStatus, ModelSummary } from "@/lib/types";
 import { useSession } from "@/lib/use-session";
@@ -66,12 +69,18 @@ export function VersionsTable({
             <th className="py-2 pr-2 font-medium">Created</th>
             <th className="py-2 pr-2 text-right font-medium">Rows</th>
             <th className="py-2 pr-2 font-medium">Data window</th>
-            <th className="py-2 pr-2 text-right font-medium">Val. RMSE</th>
-            <th className="py-2 pr-2 text-right font-medium" title="Skill against the best of the zero and training-mean baselines, with its 90% interval">
-              Skill (90% CI)
+            <th className="py-2 pr-2 text-right font-medium">
+              Val. <Term id="rmse" />
             </th>
-            <th className="py-2 pr-2 text-right font-medium">Dir. acc.</th>
-            <th className="py-2 pr-2 text-right font-medium">IC</th>
+            <th className="py-2 pr-2 text-right font-medium">
+              <Term id="skill" /> (90% CI)
+            </th>
+            <th className="py-2 pr-2 text-right font-medium">
+              <Term id="directional_accuracy">Dir. acc.</Term>
+            </th>
+            <th className="py-2 pr-2 text-right font-medium">
+              <Term id="ic" />
+            </th>
             {controls ? <th className="py-2 font-medium">Action</th> : null}
           </tr>
         </thead>
@@ -86,7 +95,16 @@ export function VersionsTable({
                 className={`border-b border-[var(--border)] last:border-0 ${m.is_active ? "bg-[var(--good-bg)]" : ""}`}
               >
                 <td className="py-2 pr-2 font-semibold">
-                  <span className="mr-2">{m.version}</span>
+                  <Link
+                    href={`/model-management/${encodeURIComponent(m.version)}`}
+                    data-testid={`version-link-${m.version}`}
+                    className="mr-2 text-[var(--accent)] hover:underline"
+                  >
+                    {m.version}
+                  </Link>
+                  {typeof m.forecast_horizon === "string" ? (
+                    <span className="mr-2 text-xs font-normal text-[var(--muted)]">{m.forecast_horizon}</span>
+                  ) : null}
                   {m.is_active ? (
                     <Badge tone="good" testId="active-badge">
                       active
@@ -104,7 +122,7 @@ export function VersionsTable({
                 <td className="py-2 pr-2 text-xs">
                   {fmtDate(win.first)} → {fmtDate(win.last)}
                   {win.symbols.length ? (
-                    <span className="block text-[var(--muted)]">{win.symbols.length} symbols</span>
+                    <span className="block text-[var(--muted)]">{plural(win.symbols.length, "symbol")}</span>
                   ) : null}
                 </td>
                 <td className="py-2 pr-2 text-right font-mono">{fmtNum(metric(val, "rmse"), 4)}</td>
@@ -154,10 +172,10 @@ function SkillCell({ set }: { set: ModelSummary["validation_metrics"] }) {
       data-tone={tone}
       title={set?.skill_vs ? `vs the ${baselineName(set.skill_vs)}` : undefined}
     >
-      {fmtPct(skill(set))}
+      {fmtSkill(skill(set))}
       {ci ? (
         <span className="block text-xs">
-          {fmtPct(ci[0])}…{fmtPct(ci[1])}
+          {fmtSkill(ci[0])}…{fmtSkill(ci[1])}
         </span>
       ) : null}
     </td>

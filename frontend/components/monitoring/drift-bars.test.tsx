@@ -3,7 +3,7 @@ import { render, screen, within } from "@testing-library/react";
 import type { DriftReport } from "@/lib/types";
 import { makeDrift } from "@/test/fixtures";
 
-import { DriftBars, psiThreshold, statisticRatio } from "./drift-bars";
+import { DriftBars, NEG_LOG_P_CAP, negLog10P, psiThreshold, statisticRatio } from "./drift-bars";
 import { driftSentence, falseAlarmText } from "./drift-summary";
 
 test("shows each feature's p-value, PSI and drift flag with the report status", () => {
@@ -18,7 +18,10 @@ test("shows each feature's p-value, PSI and drift flag with the report status", 
   expect(within(stable).getByText("ok")).toBeInTheDocument();
   expect(screen.getByTestId("drift-pvalue-chart")).toBeInTheDocument();
   expect(screen.getByTestId("drift-psi-chart")).toBeInTheDocument();
-  expect(screen.getByText(/drift share 50\.0%/)).toBeInTheDocument();
+  expect(screen.getByTestId("drift-false-alarm")).toHaveTextContent(/p-value threshold/);
+  const summary = screen.getByTestId("drift-window");
+  expect(within(summary).getByTestId("term-drift_share")).toBeInTheDocument();
+  expect(summary).toHaveTextContent(/50\.0%$/);
 });
 
 test("without per-feature details it explains why instead of drawing empty bars", () => {
@@ -100,4 +103,14 @@ test("the sentence says what was tested and how far to trust it", () => {
   );
   expect(driftSentence(makeDrift({ status: "healthy" }))).toMatch(/uncalibrated .*false-alarm rate unknown/);
   expect(falseAlarmText(makeDrift())).toMatch(/^uncalibrated/);
+});
+
+test("p-values at the bound still draw a bar: −log10 p, capped", () => {
+  expect(negLog10P(0.01)).toBeCloseTo(2);
+  expect(negLog10P(0)).toBe(NEG_LOG_P_CAP);
+  expect(negLog10P(1e-300)).toBe(NEG_LOG_P_CAP);
+  expect(negLog10P(1)).toBe(0);
+  expect(negLog10P(null)).toBeNull();
+  render(<DriftBars report={makeDrift({ details: { ret_1d: { p_value: 0, psi: 2, mean_shift: 1, drift: true, samples: 40 } } })} />);
+  expect(screen.getByTestId("drift-row-ret_1d")).toHaveTextContent("< 0.0001");
 });

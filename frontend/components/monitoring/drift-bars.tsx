@@ -3,7 +3,8 @@
 import { BarSeriesChart, type ChartRow } from "@/components/charts";
 import { Badge, statusTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
-import { fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
+import { Term } from "@/components/ui/term";
+import { fmtNum, fmtPct, fmtPValue, humanize, isNum } from "@/lib/format";
 import type { DriftReport } from "@/lib/types";
 
 import { driftWindowText, falseAlarmText } from "./drift-summary";
@@ -28,6 +29,16 @@ export function statisticRatio(d: { statistic?: unknown; threshold_statistic?: u
     : null;
 }
 
+/** Bars are capped here: p = 1e-300 and p = 1e-20 both mean "certainly drifted". */
+export const NEG_LOG_P_CAP = 20;
+
+/** −log10 p, capped at NEG_LOG_P_CAP (p = 0 included); null without a p-value. */
+export function negLog10P(p: unknown): number | null {
+  if (!isNum(p) || p < 0) return null;
+  if (p <= 10 ** -NEG_LOG_P_CAP) return NEG_LOG_P_CAP;
+  return Math.min(NEG_LOG_P_CAP, 0 - Math.log10(p));
+}
+
 /** Per-feature drift: each KS statistic against its calibrated threshold, PSI bars, and the
  * evidence in a table; the header states the window (distinct rows) and the false-alarm rate. */
 export function DriftBars({ report }: { report: DriftReport }) {
@@ -41,7 +52,7 @@ export function DriftBars({ report }: { report: DriftReport }) {
           {humanize(report.status)}
         </Badge>
         <span className="text-[var(--muted)]" data-testid="drift-window">
-          {report.method} · {driftWindowText(report)} · drift share {fmtPct(report.drift_share)}
+          {report.method} · {driftWindowText(report)} · <Term id="drift_share" /> {fmtPct(report.drift_share)}
         </span>
       </div>
       <p className="text-xs text-[var(--muted)]" data-testid="drift-false-alarm">
@@ -69,6 +80,7 @@ export function DriftBars({ report }: { report: DriftReport }) {
     feature: name,
     p_value: isNum(d.p_value) ? d.p_value : null,
     ratio: statisticRatio(d),
+    neg_log_p: negLog10P(d.p_value),
     psi: isNum(d.psi) ? d.psi : null,
     drift: d.drift ? 1 : 0,
   }));
@@ -95,21 +107,26 @@ export function DriftBars({ report }: { report: DriftReport }) {
           </div>
         ) : (
           <div>
-            <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">KS p-value (below threshold = drift)</h3>
+            <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">
+              <Term id="ks">KS test</Term>: −log10 p (right of the line = drift; capped at {NEG_LOG_P_CAP})
+            </h3>
             <BarSeriesChart
               testId="drift-pvalue-chart"
               data={rows}
               categoryKey="feature"
               categoryLabel="Feature"
-              valueKey="p_value"
-              valueLabel="p-value"
-              threshold={{ value: report.threshold, label: `α ${report.threshold}` }}
+              valueKey="neg_log_p"
+              valueLabel="−log10 p"
+              threshold={{ value: negLog10P(report.threshold) ?? 0, label: `p = ${report.threshold}` }}
               colorFor={(row) => color(row.drift)}
+              tooltipFormatter={(row) => `p ${fmtPValue(row.p_value)}`}
             />
           </div>
         )}
         <div>
-          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">PSI (above threshold = shift)</h3>
+          <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">
+            <Term id="psi" /> (right of the line = significant shift)
+          </h3>
           <BarSeriesChart
             testId="drift-psi-chart"
             data={rows}
@@ -133,10 +150,14 @@ export function DriftBars({ report }: { report: DriftReport }) {
           <thead>
             <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
               <th className="py-1 pr-2 font-medium">Feature</th>
-              <th className="py-1 pr-2 text-right font-medium">KS statistic</th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="ks">KS statistic</Term>
+              </th>
               <th className="py-1 pr-2 text-right font-medium">Threshold</th>
               <th className="py-1 pr-2 text-right font-medium">p-value</th>
-              <th className="py-1 pr-2 text-right font-medium">PSI</th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="psi" />
+              </th>
               <th className="py-1 pr-2 text-right font-medium">Mean shift</th>
               <th className="py-1 pr-2 text-right font-medium">Rows (effective)</th>
               <th className="py-1 font-medium">Status</th>
@@ -148,7 +169,7 @@ export function DriftBars({ report }: { report: DriftReport }) {
                 <td className="py-1 pr-2 font-mono text-xs">{name}</td>
                 <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.statistic, 3)}</td>
                 <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.threshold_statistic, 3)}</td>
-                <td className="py-1 pr-2 text-right font-mono">{fmtNum(d.p_value, 4)}</td>
+                <td className="py-1 pr-2 text-right font-mono">{fmtPValue(d.p_value)}</td>
                 <td className="py-1 pr-2 text-right font-mono">
                   {fmtNum(d.psi, 4)}
                   {typeof d.psi_band === "string" ? (

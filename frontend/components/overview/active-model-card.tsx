@@ -1,12 +1,15 @@
 "use client";
 
+import type { ReactNode } from "react";
+
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { LastUpdated } from "@/components/ui/last-updated";
+import { Term } from "@/components/ui/term";
 import { Widget } from "@/components/ui/widget";
 import { getModels } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
-import { fmtDateTime, fmtNum, fmtPct } from "@/lib/format";
+import { fmtDateTime, fmtNum, fmtPct, fmtSkill, plural } from "@/lib/format";
 import { baselineName, baselineRmse, interval, intervalTone, metric, skill } from "@/lib/metrics";
 import type { ModelsResponse } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
@@ -24,7 +27,7 @@ export function ActiveModelCard() {
       testId="card-active-model"
       aside={<LastUpdated at={state.lastUpdated} />}
     >
-      <Widget state={state} isEmpty={(d) => !activeOf(d)} empty="No active version yet: train a model to start serving.">
+      <Widget state={state} isEmpty={(d) => !activeOf(d)} empty="No active version: train a model or activate one on the Models page.">
         {(data) => {
           const model = activeOf(data)!;
           const val = model.validation_metrics;
@@ -49,15 +52,15 @@ export function ActiveModelCard() {
               </div>
               <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
                 <Stat
-                  label={`Skill vs ${baselineName(val?.skill_vs)}`}
-                  value={ci ? `${fmtPct(s)} (90% CI ${fmtPct(ci[0])}…${fmtPct(ci[1])})` : fmtPct(s)}
+                  label={<Term id="skill">{`Skill vs ${baselineName(val?.skill_vs)}`}</Term>}
+                  value={ci ? `${fmtSkill(s)} (90% CI ${fmtSkill(ci[0])}…${fmtSkill(ci[1])})` : fmtSkill(s)}
                   tone={tone === "good" || tone === "bad" ? tone : undefined}
                 />
-                <Stat label="Validation RMSE" value={fmtNum(metric(val, "rmse"), 4)} />
+                <Stat label={<Term id="rmse">Validation RMSE</Term>} value={fmtNum(metric(val, "rmse"), 4)} />
                 <Stat label="Zero-baseline RMSE" value={fmtNum(baselineRmse(val, "zero"), 4)} />
-                <Stat label="Directional accuracy" value={fmtPct(metric(val, "directional_accuracy"))} />
+                <Stat label={<Term id="directional_accuracy" />} value={fmtPct(metric(val, "directional_accuracy"))} />
               </dl>
-              <p className="text-xs text-[var(--muted)]">{data.available_versions.length} versions in the registry</p>
+              <p className="text-xs text-[var(--muted)]">{plural(data.available_versions.length, "version")} in the registry</p>
             </div>
           );
         }}
@@ -66,11 +69,11 @@ export function ActiveModelCard() {
   );
 }
 
-export function Stat({ label, value, tone }: { label: string; value: string; tone?: "good" | "bad" }) {
+export function Stat({ label, value, tone }: { label: ReactNode; value: string; tone?: "good" | "bad" }) {
   const color = tone === "good" ? "text-[var(--good)]" : tone === "bad" ? "text-[var(--bad)]" : "";
   return (
     <div className="min-w-0">
-      <dt className="truncate text-xs text-[var(--muted)]">{label}</dt>
+      <dt className="text-xs text-[var(--muted)]">{label}</dt>
       <dd className={`font-mono text-base font-semibold ${color}`}>{value}</dd>
     </div>
   );

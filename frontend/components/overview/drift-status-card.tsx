@@ -3,6 +3,7 @@
 import { Badge, statusTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { LastUpdated } from "@/components/ui/last-updated";
+import { Term } from "@/components/ui/term";
 import { Widget } from "@/components/ui/widget";
 import { getDrift } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
@@ -16,7 +17,7 @@ import { Stat } from "./active-model-card";
 export function DriftStatusCard() {
   const state = useApi("drift", () => getDrift(), { refreshMs: REFRESH_MS });
   return (
-    <Card title="Input drift" href="/monitoring" testId="card-drift" aside={<LastUpdated at={state.lastUpdated} />}>
+    <Card title="Input drift" href="/monitoring#drift" testId="card-drift" aside={<LastUpdated at={state.lastUpdated} />}>
       <Widget state={state}>
         {(drift) => {
           const features = Object.entries(drift.details ?? {});
@@ -27,7 +28,7 @@ export function DriftStatusCard() {
                 {humanize(drift.status)}
               </Badge>
               <dl className="grid grid-cols-3 gap-2 text-sm">
-                <Stat label="Features drifting" value={`${drifted.length} / ${features.length}`} />
+                <Stat label={<Term id="ks">Features drifting</Term>} value={`${drifted.length} / ${features.length}`} />
                 <Stat label="Distinct inputs" value={String(drift.distinct_rows ?? drift.samples ?? "—")} />
                 <Stat
                   label="False-alarm rate"

@@ -11,10 +11,45 @@ import type { FreshnessResponse } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
 const STAMPS = [
-  ["upstream_last_seen", "Market data last seen"],
+  ["upstream_last_seen", "Market data last fetched"],
   ["model_last_trained", "Model last trained"],
   ["last_prediction_time", "Last prediction"],
 ] as const;
+
+export interface SymbolFreshness {
+  symbol: string;
+  exchange: string | null;
+  latest_candle_at: string | null;
+  last_seen_at: string | null;
+  age_seconds: number | null;
+  degraded: boolean;
+  stale: boolean;
+}
+
+/** The per-symbol rows of /monitoring/freshness (candle time and fetch time kept apart). */
+export function symbolFreshness(data: FreshnessResponse): SymbolFreshness[] {
+  const rows = Array.isArray(data.symbols) ? (data.symbols as Array<Record<string, unknown>>) : [];
+  return rows
+    .filter((r) => typeof r.symbol === "string")
+    .map((r) => ({
+      symbol: r.symbol as string,
+      exchange: typeof r.exchange === "string" ? r.exchange : null,
+      latest_candle_at: typeof r.latest_candle_at === "string" ? r.latest_candle_at : null,
+      last_seen_at: typeof r.last_seen_at === "string" ? r.last_seen_at : null,
+      age_seconds: isNum(r.age_seconds) ? r.age_seconds : null,
+      degraded: r.degraded === true,
+      stale: r.stale === true,
+    }));
+}
+
+/** The newest candle over every served symbol: the market's time, not when we fetched it. */
+export function newestCandle(rows: SymbolFreshness[]): SymbolFreshness | null {
+  let best: SymbolFreshness | null = null;
+  for (const row of rows) {
+    if (row.latest_candle_at && (!best?.latest_candle_at || row.latest_candle_at > best.latest_candle_at)) best = row;
+  }
+  return best;
+}
 
 const AGES: Record<(typeof STAMPS)[number][0], string> = {
   upstream_last_seen: "upstream_age_seconds",
@@ -33,9 +68,20 @@ export function FreshnessList({ data }: { data: FreshnessResponse }) {
   const statuses = Object.entries(data).filter(
     ([key, value]) => typeof value === "string" && (key === "status" || key.endsWith("_status")),
   ) as Array<[string, string]>;
+  const symbols = symbolFreshness(data);
+  const newest = newestCandle(symbols);
   return (
     <div className="space-y-3">
       <dl className="space-y-2 text-sm">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <dt className="text-[var(--muted)]">Newest candle (market time)</dt>
+          <dd className="text-right" data-testid="freshness-candle">
+            <span className="font-mono">{fmtDateTime(newest?.latest_candle_at)}</span>
+            {newest?.age_seconds !== null && newest?.age_seconds !== undefined ? (
+              <span className="ml-2 text-xs text-[var(--muted)]">({fmtAge(newest.age_seconds)} old)</span>
+            ) : null}
+          </dd>
+        </div>
         {STAMPS.map(([field, label]) => {
           const age = ageFor(data, field);
           return (
@@ -49,6 +95,34 @@ export function FreshnessList({ data }: { data: FreshnessResponse }) {
           );
         })}
       </dl>
+      {symbols.length ? (
+        <details className="text-xs">
+          <summary className="cursor-pointer text-[var(--muted)]">Per symbol: candle time and fetch time</summary>
+          <table className="mt-1 w-full" data-testid="freshness-symbols">
+            <thead>
+              <tr className="text-left text-[var(--muted)]">
+                <th className="pr-2 font-medium">Symbol</th>
+                <th className="pr-2 font-medium">Latest candle</th>
+                <th className="pr-2 font-medium">Fetched</th>
+                <th className="font-medium">Flags</th>
+              </tr>
+            </thead>
+            <tbody>
+              {symbols.map((r) => (
+                <tr key={`${r.symbol}:${r.exchange ?? ""}`}>
+                  <td className="pr-2 font-medium">{r.symbol}</td>
+                  <td className="pr-2 font-mono">{fmtDateTime(r.latest_candle_at)}</td>
+                  <td className="pr-2 font-mono">{fmtDateTime(r.last_seen_at)}</td>
+                  <td className="space-x-1">
+                    {r.stale ? <Badge tone="warn">stale</Badge> : null}
+                    {r.degraded ? <Badge tone="warn">degraded</Badge> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
       {Array.isArray(data.reasons) && data.reasons.length ? (
         <ul className="list-disc pl-5 text-xs text-[var(--warn)]" data-testid="freshness-reasons">
           {data.reasons.map((r, i) => (
@@ -70,10 +144,10 @@ export function FreshnessList({ data }: { data: FreshnessResponse }) {
   );
 }
 
-export function FreshnessCard({ href = "/monitoring" }: { href?: string }) {
+export function FreshnessCard({ href = "/monitoring#freshness", id }: { href?: string; id?: string }) {
   const state = useApi("freshness", getFreshness, { refreshMs: REFRESH_MS });
   return (
-    <Card title="Freshness" href={href} testId="card-freshness" aside={<LastUpdated at={state.lastUpdated} />}>
+    <Card title="Freshness" href={href} id={id} testId="card-freshness" aside={<LastUpdated at={state.lastUpdated} />}>
       <Widget state={state}>{(data) => <FreshnessList data={data} />}</Widget>
     </Card>
   );

@@ -6,11 +6,13 @@ import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
 import { getTrainingHistory, getTrainingStatus } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
-import { fmtDateTime, fmtNum, fmtPct } from "@/lib/format";
+import { fmtDateTime, fmtNum, fmtSkill } from "@/lib/format";
 import { metric, skill } from "@/lib/metrics";
 import type { TrainingHistoryRun } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 import { useSession } from "@/lib/use-session";
+
+import { Term } from "@/components/ui/term";
 
 import { Stat } from "./active-model-card";
 
@@ -51,8 +53,8 @@ export function LastTrainingCard() {
               </p>
               <dl className="grid grid-cols-3 gap-2 text-sm">
                 <Stat label="Validation RMSE" value={fmtNum(metric(last.validation_metrics, "rmse"), 4)} />
-                <Stat label="Skill" value={fmtPct(skill(last.validation_metrics))} />
-                <Stat label="IC" value={fmtNum(metric(last.validation_metrics, "ic"), 3)} />
+                <Stat label={<Term id="skill" />} value={fmtSkill(skill(last.validation_metrics))} />
+                <Stat label={<Term id="ic" />} value={fmtNum(metric(last.validation_metrics, "ic"), 3)} />
               </dl>
             </div>
           );

@@ -5,7 +5,7 @@ import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
 import { getLatency } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
-import { fmtMs } from "@/lib/format";
+import { fmtMs, plural } from "@/lib/format";
 import { useApi } from "@/lib/use-api";
 
 import { Stat } from "./active-model-card";
@@ -13,7 +13,7 @@ import { Stat } from "./active-model-card";
 export function LatencyCard() {
   const state = useApi("latency", () => getLatency(false), { refreshMs: REFRESH_MS });
   return (
-    <Card title="Inference latency" href="/monitoring" testId="card-latency" aside={<LastUpdated at={state.lastUpdated} />}>
+    <Card title="Inference latency" href="/monitoring#latency" testId="card-latency" aside={<LastUpdated at={state.lastUpdated} />}>
       <Widget state={state} isEmpty={(d) => !d.recent_calls} empty="No predictions served yet.">
         {(lat) => (
           <div className="space-y-2">
@@ -23,7 +23,7 @@ export function LatencyCard() {
               <Stat label="p99" value={fmtMs(lat.p99_ms)} />
             </dl>
             <p className="text-xs text-[var(--muted)]">
-              avg {fmtMs(lat.avg_latency_ms)} · max {fmtMs(lat.max_ms)} · {lat.recent_calls} recent calls
+              avg {fmtMs(lat.avg_latency_ms)} · max {fmtMs(lat.max_ms)} · {plural(lat.recent_calls, "recent call")}
             </p>
           </div>
         )}

@@ -21,7 +21,7 @@ function note(check: ReadinessCheck): string {
 export function ReadinessCard() {
   const state = useApi("ready", getReady, { refreshMs: REFRESH_MS });
   return (
-    <Card title="Readiness" href="/monitoring" testId="card-readiness" aside={<LastUpdated at={state.lastUpdated} />}>
+    <Card title="Readiness" id="readiness" testId="card-readiness" aside={<LastUpdated at={state.lastUpdated} />}>
       <Widget state={state} isEmpty={(d) => !Object.keys(d.data.checks ?? {}).length} empty="No readiness checks reported.">
         {({ data }) => (
           <div className="space-y-3">
@@ -34,7 +34,9 @@ export function ReadinessCard() {
                   <li key={name} className="flex flex-wrap items-center justify-between gap-2 py-1.5">
                     <span>{humanize(name)}</span>
                     <span className="flex items-center gap-2">
-                      <span className="max-w-[14rem] truncate text-xs text-[var(--muted)]">{note(check)}</span>
+                      <span className="max-w-[14rem] break-words text-right text-xs text-[var(--muted)]" title={note(check)}>
+                        {note(check)}
+                      </span>
                       <Badge tone={statusTone(check.status)}>{check.status}</Badge>
                     </span>
                   </li>

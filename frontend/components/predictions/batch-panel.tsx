@@ -5,11 +5,72 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { ApiError, formatDetails, postPredictBatch, toApiError } from "@/lib/api";
+import { Term } from "@/components/ui/term";
 import { fmtPct, fmtReturn } from "@/lib/format";
 import type { BatchItem, BatchItemError } from "@/lib/types";
 import { EXCHANGES, MAX_BATCH_SYMBOLS, parseSymbolList } from "@/lib/validation";
 
-import { SIGNAL_TONE } from "./prediction-card";
+import { isStale, SIGNAL_TONE } from "./prediction-card";
+
+const CSV_COLUMNS = [
+  "symbol",
+  "prediction",
+  "confidence",
+  "probability_up",
+  "expected_return",
+  "version",
+  "degraded_input",
+  "input_data_status",
+  "error",
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The batch as CSV: the API's raw values (fractions, not percent), one row per symbol. */
+export function batchToCsv(items: BatchItem[]): string {
+  const lines = [CSV_COLUMNS.join(",")];
+  for (const item of items) {
+    lines.push(
+      CSV_COLUMNS.map((column) => csvCell(column === "error" ? (item.error ? itemErrorText(item.error) : "") : item[column])).join(","),
+    );
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+function downloadCsv(items: BatchItem[]): void {
+  const blob = new Blob([batchToCsv(items)], { type: "text/csv;charset=utf-8" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = `batch-predictions-${new Date().toISOString().replace(/[:.]/g, "-")}.csv`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+function RowFlags({ item }: { item: BatchItem }) {
+  const stale = isStale(item.input_data_status);
+  if (!item.degraded_input && !stale) return null;
+  return (
+    <span className="ml-1 inline-flex gap-1">
+      {item.degraded_input ? (
+        <Badge tone="warn" testId="batch-row-degraded">
+          degraded
+        </Badge>
+      ) : null}
+      {stale ? (
+        <Badge tone="warn" testId="batch-row-stale">
+          stale
+        </Badge>
+      ) : null}
+    </span>
+  );
+}
 
 /** Readable text of a batch item's error, whatever its shape. */
 export function itemErrorText(error: BatchItemError): string {
@@ -26,18 +87,34 @@ export function BatchResults({ items }: { items: BatchItem[] }) {
   const failed = items.filter((i) => i.error).length;
   return (
     <div className="space-y-2">
-      <p className="text-xs text-[var(--muted)]" data-testid="batch-summary">
-        {items.length - failed} succeeded, {failed} failed
-      </p>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-xs text-[var(--muted)]" data-testid="batch-summary">
+          {items.length - failed} succeeded, {failed} failed
+        </p>
+        <button
+          type="button"
+          onClick={() => downloadCsv(items)}
+          data-testid="batch-export"
+          className="rounded border border-[var(--border)] px-2 py-1 text-xs font-medium hover:bg-[var(--hover)]"
+        >
+          Export CSV
+        </button>
+      </div>
       <div className="overflow-x-auto">
         <table className="w-full min-w-[32rem] text-sm" data-testid="batch-results">
           <thead>
             <tr className="border-b border-[var(--border)] text-left text-xs text-[var(--muted)]">
               <th className="py-1 pr-2 font-medium">Symbol</th>
               <th className="py-1 pr-2 font-medium">Signal</th>
-              <th className="py-1 pr-2 text-right font-medium">Confidence</th>
-              <th className="py-1 pr-2 text-right font-medium">P(up)</th>
-              <th className="py-1 pr-2 text-right font-medium">Exp. return</th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="confidence" />
+              </th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="probability_up" />
+              </th>
+              <th className="py-1 pr-2 text-right font-medium">
+                <Term id="expected_return" />
+              </th>
               <th className="py-1 font-medium">Version</th>
             </tr>
           </thead>
@@ -55,12 +132,13 @@ export function BatchResults({ items }: { items: BatchItem[] }) {
                   </td>
                 ) : (
                   <>
-                    <td className="py-1 pr-2">
+                    <td className="py-1 pr-2 whitespace-nowrap">
                       {item.prediction ? <Badge tone={SIGNAL_TONE[item.prediction]}>{item.prediction}</Badge> : "—"}
+                      <RowFlags item={item} />
                     </td>
                     <td className="py-1 pr-2 text-right font-mono">{fmtPct(item.confidence)}</td>
                     <td className="py-1 pr-2 text-right font-mono">{fmtPct(item.probability_up)}</td>
-                    <td className="py-1 pr-2 text-right font-mono">{fmtReturn(item.expected_return, 3)}</td>
+                    <td className="py-1 pr-2 text-right font-mono">{fmtReturn(item.expected_return)}</td>
                     <td className="py-1 font-mono">{item.version ?? "—"}</td>
                   </>
                 )}
@@ -73,7 +151,7 @@ export function BatchResults({ items }: { items: BatchItem[] }) {
   );
 }
 
-export function BatchPanel() {
+export function BatchPanel({ suggestions = [] }: { suggestions?: string[] }) {
   const [text, setText] = useState("");
   const [exchange, setExchange] = useState("");
   const [busy, setBusy] = useState(false);
@@ -110,7 +188,7 @@ export function BatchPanel() {
             rows={3}
             value={text}
             onChange={(e) => setText(e.target.value)}
-            placeholder="AAPL, MSFT, RELIANCE"
+            placeholder={suggestions.length ? suggestions.slice(0, 3).join(", ") : "AAPL, MSFT"}
             className="w-full rounded border border-[var(--border)] px-3 py-2 font-mono text-sm"
           />
         </label>

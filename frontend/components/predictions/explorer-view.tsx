@@ -1,20 +1,20 @@
 "use client";
 
-import { usePathname, useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/states";
-import { Widget } from "@/components/ui/widget";
-import { getPrediction } from "@/lib/api";
+import { EmptyState, LoadingState } from "@/components/ui/states";
+import { getPrediction, getSymbols } from "@/lib/api";
 import { useApi } from "@/lib/use-api";
 import { normalizeSymbol, symbolError } from "@/lib/validation";
 
 import { BatchPanel, ExchangeSelect } from "./batch-panel";
+import { PredictionError } from "./explain-error";
 import { FeatureValues } from "./feature-values";
 import { PredictionCard } from "./prediction-card";
 import { PriceChart } from "./price-chart";
 import { RecentPredictions } from "./recent-predictions";
+import { SYMBOL_LIST_ID, SymbolOptions } from "./symbol-options";
 
 interface Query {
   symbol: string;
@@ -22,9 +22,20 @@ interface Query {
   nonce: number;
 }
 
+/**
+ * Writes the query into the address bar without a navigation: `router.replace` would re-render
+ * the page and, with it, run the prediction a second time. Next.js keeps useSearchParams in
+ * step with history.replaceState.
+ */
+export function syncQueryToUrl(symbol: string, exchange: string): void {
+  const params = new URLSearchParams(window.location.search);
+  params.set("symbol", symbol);
+  if (exchange) params.set("exchange", exchange);
+  else params.delete("exchange");
+  window.history.replaceState(window.history.state, "", `${window.location.pathname}?${params.toString()}`);
+}
+
 export function ExplorerView({ initialSymbol = "", initialExchange = "" }: { initialSymbol?: string; initialExchange?: string }) {
-  const router = useRouter();
-  const pathname = usePathname();
   const startValid = initialSymbol !== "" && symbolError(initialSymbol) === null;
   const [symbol, setSymbol] = useState(initialSymbol);
   const [exchange, setExchange] = useState(initialExchange);
@@ -32,6 +43,7 @@ export function ExplorerView({ initialSymbol = "", initialExchange = "" }: { ini
   const [query, setQuery] = useState<Query | null>(
     startValid ? { symbol: normalizeSymbol(initialSymbol), exchange: initialExchange, nonce: 0 } : null,
   );
+  const symbols = useApi("symbols", getSymbols);
 
   const prediction = useApi(
     query ? `predict:${query.symbol}:${query.exchange}:${query.nonce}` : null,
@@ -46,11 +58,10 @@ export function ExplorerView({ initialSymbol = "", initialExchange = "" }: { ini
     const next = { symbol: normalizeSymbol(symbol), exchange, nonce: Date.now() };
     setSymbol(next.symbol);
     setQuery(next);
-    const params = new URLSearchParams({ symbol: next.symbol });
-    if (exchange) params.set("exchange", exchange);
-    router.replace(`${pathname}?${params.toString()}`, { scroll: false });
+    syncQueryToUrl(next.symbol, exchange);
   }
 
+  const offered = symbols.data?.symbols ?? [];
   return (
     <div className="space-y-4">
       <Card title="Single prediction" testId="single-prediction">
@@ -63,11 +74,14 @@ export function ExplorerView({ initialSymbol = "", initialExchange = "" }: { ini
               onChange={(e) => setSymbol(e.target.value)}
               aria-invalid={fieldError ? true : undefined}
               aria-describedby={fieldError ? "symbol-error" : undefined}
-              placeholder="AAPL"
+              placeholder={offered[0] ?? "AAPL"}
+              list={SYMBOL_LIST_ID}
+              autoComplete="off"
               autoCapitalize="characters"
               className="w-40 rounded border border-[var(--border)] px-3 py-2 font-mono uppercase"
             />
           </label>
+          <SymbolOptions state={symbols} onPick={setSymbol} />
           <ExchangeSelect value={exchange} onChange={setExchange} name="exchange" />
           <button type="submit" className="rounded bg-[var(--accent)] px-3 py-2 text-sm font-semibold text-white">
             Predict
@@ -79,36 +93,35 @@ export function ExplorerView({ initialSymbol = "", initialExchange = "" }: { ini
           </p>
         ) : null}
         <div className="mt-4">
-          {query ? (
-            <Widget state={prediction} loadingLines={4}>
-              {(p) => <PredictionCard prediction={p} />}
-            </Widget>
+          {!query ? (
+            <EmptyState>Pick or type a symbol to get the active model&apos;s prediction.</EmptyState>
+          ) : prediction.error ? (
+            <PredictionError error={prediction.error} symbol={query.symbol} symbolCount={offered.length} />
+          ) : prediction.data ? (
+            <PredictionCard prediction={prediction.data} />
           ) : (
-            <EmptyState>Enter a symbol to get the active model&apos;s prediction.</EmptyState>
+            <LoadingState lines={4} />
           )}
         </div>
       </Card>
 
-      {query ? (
+      {/* The details only for a symbol that was served: a failure is explained once, above. */}
+      {query && prediction.data ? (
         <div className="grid gap-4 lg:grid-cols-3">
           <Card title={`Recent closes · ${query.symbol}`} className="lg:col-span-2">
             <PriceChart symbol={query.symbol} exchange={query.exchange || undefined} />
           </Card>
           <Card title="Feature values used">
-            {prediction.data ? (
-              <FeatureValues values={prediction.data.features} />
-            ) : (
-              <EmptyState>Shown once the prediction arrives.</EmptyState>
-            )}
+            <FeatureValues values={prediction.data.features} />
           </Card>
           <Card title={`Recent predictions · ${query.symbol}`} className="lg:col-span-3">
-            <RecentPredictions symbol={query.symbol} revision={prediction.data?.request_id ?? ""} />
+            <RecentPredictions symbol={query.symbol} revision={prediction.data.request_id} />
           </Card>
         </div>
       ) : null}
 
       <Card title="Batch prediction" testId="batch-prediction">
-        <BatchPanel />
+        <BatchPanel suggestions={offered} />
       </Card>
     </div>
   );

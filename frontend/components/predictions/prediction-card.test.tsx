@@ -9,11 +9,12 @@ test("shows the signal, probabilities, return, risk, version and request id from
   const card = screen.getByTestId("prediction-card");
   expect(within(card).getByTestId("prediction-signal")).toHaveTextContent("BUY");
   expect(within(card).getByTestId("prediction-confidence")).toHaveTextContent("73.4%");
-  expect(card).toHaveTextContent("P(up) 62.0%");
+  expect(card).toHaveTextContent(/P\(up\).*62\.0%/);
   expect(card).toHaveTextContent("P(down) 38.0%");
-  expect(card).toHaveTextContent("Expected return (5d)");
-  expect(card).toHaveTextContent("+1.230%");
-  expect(card).toHaveTextContent("0.210");
+  expect(card).toHaveTextContent(/Expected return.*\(5d\)/);
+  expect(card).toHaveTextContent("+123.0 bp");
+  expect(card).toHaveTextContent("0.21");
+  expect(within(card).getByTestId("term-risk_score")).toHaveTextContent(/annualized volatility/);
   expect(within(card).getByTestId("prediction-version")).toHaveTextContent("v3");
   expect(within(card).getByTestId("prediction-request-id")).toHaveTextContent("req-abc-123");
   expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "62");
@@ -34,5 +35,5 @@ test("degraded and stale inputs are flagged", () => {
   expect(screen.getByTestId("prediction-signal")).toHaveTextContent("SELL");
   expect(screen.getByTestId("badge-degraded")).toBeInTheDocument();
   expect(screen.getByTestId("badge-stale")).toBeInTheDocument();
-  expect(screen.getByTestId("prediction-card")).toHaveTextContent("-0.400%");
+  expect(screen.getByTestId("prediction-card")).toHaveTextContent("\u221240.0 bp");
 });

@@ -1,5 +1,8 @@
+import type { ReactNode } from "react";
+
 import { Badge, type Tone } from "@/components/ui/badge";
 import { ProgressBar } from "@/components/ui/progress";
+import { Term } from "@/components/ui/term";
 import { fmtDateTime, fmtMs, fmtNum, fmtPct, fmtReturn } from "@/lib/format";
 import type { Prediction, Signal } from "@/lib/types";
 
@@ -45,7 +48,7 @@ export function PredictionCard({ prediction }: { prediction: Prediction }) {
       <div>
         <div className="mb-1 flex justify-between text-xs text-[var(--muted)]">
           <span>
-            P(up) {fmtPct(p.probability_up)}
+            <Term id="probability_up" /> {fmtPct(p.probability_up)}
             {typeof p.base_rate === "number" ? (
               <span className="text-[var(--muted)]" data-testid="base-rate">
                 {" "}
@@ -59,9 +62,16 @@ export function PredictionCard({ prediction }: { prediction: Prediction }) {
       </div>
 
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <Item label="Confidence" value={fmtPct(p.confidence)} testId="prediction-confidence" />
-        <Item label={`Expected return (${p.forecast_horizon})`} value={fmtReturn(p.expected_return, 3)} />
-        <Item label="Risk score" value={fmtNum(p.risk_score, 3)} />
+        <Item label={<Term id="confidence" />} value={fmtPct(p.confidence)} testId="prediction-confidence" />
+        <Item
+          label={
+            <>
+              <Term id="expected_return" /> ({p.forecast_horizon})
+            </>
+          }
+          value={fmtReturn(p.expected_return)}
+        />
+        <Item label={<Term id="risk_score" />} value={fmtNum(p.risk_score, 2)} />
         <Item label="Model version" value={p.model_version} testId="prediction-version" />
       </dl>
 
@@ -91,10 +101,10 @@ export function PredictionCard({ prediction }: { prediction: Prediction }) {
   );
 }
 
-function Item({ label, value, testId }: { label: string; value: string; testId?: string }) {
+function Item({ label, value, testId }: { label: ReactNode; value: string; testId?: string }) {
   return (
     <div className="min-w-0">
-      <dt className="truncate text-xs text-[var(--muted)]">{label}</dt>
+      <dt className="text-xs text-[var(--muted)]">{label}</dt>
       <dd className="font-mono text-base font-semibold" data-testid={testId}>
         {value}
       </dd>

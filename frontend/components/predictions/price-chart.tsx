@@ -4,7 +4,7 @@ import { LineSeriesChart } from "@/components/charts";
 import { Badge } from "@/components/ui/badge";
 import { Widget } from "@/components/ui/widget";
 import { getFeatures } from "@/lib/api";
-import { fmtDate, fmtDateTime } from "@/lib/format";
+import { fmtDate, fmtDateTime, plural } from "@/lib/format";
 import { useApi } from "@/lib/use-api";
 
 /** Recent closes from GET /features for the symbol (the API caps `lookback` at 100 rows). */
@@ -18,7 +18,7 @@ export function PriceChart({ symbol, exchange, lookback = 100 }: { symbol: strin
         <div className="space-y-2">
           <div className="flex flex-wrap items-center gap-2 text-xs text-[var(--muted)]">
             <span>
-              {data.features.length} rows (window {data.window_used}) · upstream latest{" "}
+              {plural(data.features.length, "row")} (window {data.window_used}) · latest candle{" "}
               {fmtDateTime(data.upstream_latest_timestamp)}
             </span>
             {data.degraded_input ? <Badge tone="warn">degraded input</Badge> : null}

@@ -1,7 +1,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 
-/** A titled panel; `href` adds a "details" link, `aside` sits at the right of the title. */
+/**
+ * A titled panel; `href` adds a "details" link, `aside` sits at the right of the title, `id` makes
+ * it a link target (`/monitoring#drift`).
+ */
 export function Card({
   title,
   href,
@@ -9,6 +12,7 @@ export function Card({
   children,
   className = "",
   testId,
+  id,
 }: {
   title: string;
   href?: string;
@@ -16,11 +20,13 @@ export function Card({
   children: ReactNode;
   className?: string;
   testId?: string;
+  id?: string;
 }) {
   return (
     <section
+      id={id}
       data-testid={testId}
-      className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--panel)] p-4 shadow-sm ${className}`}
+      className={`min-w-0 scroll-mt-4 rounded-lg border border-[var(--border)] bg-[var(--panel)] p-4 shadow-sm ${className}`}
     >
       <header className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-[var(--muted)]">{title}</h2>

@@ -1,0 +1,37 @@
+"""``GET /symbols``: the symbols the configured market-data source offers (the dashboard picker)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mlplatform.api.views import PublicApi
+from mlplatform.market_data import market_symbol_list
+
+
+class SymbolListOutputSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=["csv", "synthetic", "http"], help_text="the configured market-data source"
+    )
+    origin = serializers.ChoiceField(
+        choices=["files", "train_symbols"],
+        help_text="files: one per CSV file; train_symbols: the configured TRAIN_SYMBOLS",
+    )
+    symbols = serializers.ListField(child=serializers.CharField())
+
+
+class SymbolListApi(PublicApi):
+    """``GET /symbols``."""
+
+    @extend_schema(
+        summary="Symbols the market-data source offers", responses={200: SymbolListOutputSerializer}
+    )
+    def get(self, request: Request) -> Response:
+        source, origin, symbols = market_symbol_list()
+        return Response(
+            SymbolListOutputSerializer(
+                {"source": source, "origin": origin, "symbols": symbols}
+            ).data
+        )
