@@ -86,7 +86,7 @@ def test_bootstrap_demo_trains_v1_once_on_demo_csvs(settings, tmp_path):
     settings.TRAIN_LOOKBACK = 600
     market_data_source_reset()
     first = _call("bootstrap_demo")
-    assert "Wrote demo data" in first and "v1 registered and activated: policy always" in first
+    assert "Wrote demo data" in first and "v1 registered and activated: policy if_better" in first
     run = TrainingRun.objects.get()
     assert run.origin == "bootstrap" and run.state == "succeeded"
     assert run.model_version.version == "v1" and run.promotion["decision"] == "activated"
