@@ -130,6 +130,8 @@ class OutcomeScoringState(models.Model):
 
     key = models.CharField(max_length=16, unique=True, default="default")
     last_log_id = models.BigIntegerField(default=0)
+    #: Bumped whenever outcomes change (scoring, replay): keys the cached performance reports.
+    revision = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -167,14 +167,11 @@ def day_sums(
     return out
 
 
-def _block_indices(n_dates: int, block: int, reps: int, seed: int) -> np.ndarray:
-    """``reps`` x ``n_dates`` date indexes of a circular moving-block bootstrap."""
+def _block_starts(n_dates: int, block: int, reps: int, seed: int) -> tuple[np.ndarray, int]:
+    """Start dates of the blocks of a circular moving-block bootstrap, ``reps`` x blocks."""
     rng = np.random.default_rng(seed)
     block = max(1, min(block, n_dates))
-    n_blocks = math.ceil(n_dates / block)
-    starts = rng.integers(0, n_dates, size=(reps, n_blocks))
-    idx = (starts[:, :, None] + np.arange(block)[None, None, :]) % n_dates
-    return idx.reshape(reps, -1)[:, :n_dates]
+    return rng.integers(0, n_dates, size=(reps, math.ceil(n_dates / block))), block
 
 
 def _skill_from(sse_model: Any, sse_zero: Any, sse_mean: Any) -> Any:
@@ -193,31 +190,46 @@ def _interval(values: np.ndarray) -> list[float] | None:
 
 
 def bootstrap_intervals(days: DayArrays, *, horizon: int, reps: int = BOOTSTRAP_REPS) -> dict:
-    """90% block-bootstrap intervals of skill and hit rate over candle dates."""
-    if len(days) < 2:
+    """90% block-bootstrap intervals of skill and hit rate over candle dates.
+
+    Each replicate draws ``ceil(dates / block)`` circular blocks of consecutive dates; the
+    sums of a replicate are sums of precomputed block sums (the last block counted whole, so a
+    replicate may hold up to ``block - 1`` dates more than the window: a negligible bias for
+    ratios of sums).
+    """
+    stacked = np.stack([days.sse_model, days.sum_y2, days.sse_mean, days.hits, days.moved])
+    return _bootstrap(stacked, horizon=horizon, reps=reps)
+
+
+def _bootstrap(stacked: np.ndarray, *, horizon: int, reps: int) -> dict:
+    n_dates = stacked.shape[1]
+    if n_dates < 2:
         return {"skill_ci": None, "hit_rate_ci": None}
-    idx = _block_indices(len(days), max(int(horizon), 5), reps, BOOTSTRAP_SEED)
-    sse_model = days.sse_model[idx].sum(axis=1)
-    sse_zero = days.sum_y2[idx].sum(axis=1)
-    sse_mean = days.sse_mean[idx].sum(axis=1)
+    starts, block = _block_starts(n_dates, max(int(horizon), 5), reps, BOOTSTRAP_SEED)
+    wrapped = np.concatenate([stacked, stacked[:, : block - 1]], axis=1)
+    cum = np.concatenate([np.zeros((5, 1)), np.cumsum(wrapped, axis=1)], axis=1)
+    sums = cum[:, block : block + n_dates] - cum[:, :n_dates]
+    totals = sums[:, starts].sum(axis=2)  # 5 x reps
     with np.errstate(divide="ignore", invalid="ignore"):
-        hit_rate = days.hits[idx].sum(axis=1) / days.moved[idx].sum(axis=1)
+        hit_rate = totals[3] / totals[4]
     return {
-        "skill_ci": _interval(_skill_from(sse_model, sse_zero, sse_mean)),
+        "skill_ci": _interval(_skill_from(totals[0], totals[1], totals[2])),
         "hit_rate_ci": _interval(hit_rate),
     }
 
 
 def reliability_table(days: DayArrays) -> list[dict[str, Any]]:
     """Fixed-width bins merged into at most ``RELIABILITY_GROUPS`` groups of >= n/10 rows."""
+    flat = [entry for day in days.bins for entry in day]
     counts = np.zeros(RELIABILITY_BINS)
     sum_p = np.zeros(RELIABILITY_BINS)
     ups = np.zeros(RELIABILITY_BINS)
-    for day in days.bins:
-        for b, n, sp, u in day:
-            counts[int(b)] += n
-            sum_p[int(b)] += sp
-            ups[int(b)] += u
+    if flat:
+        arr = np.asarray(flat, dtype=np.float64)
+        index = arr[:, 0].astype(np.int64)
+        counts = np.bincount(index, weights=arr[:, 1], minlength=RELIABILITY_BINS)
+        sum_p = np.bincount(index, weights=arr[:, 2], minlength=RELIABILITY_BINS)
+        ups = np.bincount(index, weights=arr[:, 3], minlength=RELIABILITY_BINS)
     total = counts.sum()
     if total == 0:
         return []
@@ -298,14 +310,16 @@ def summarize(
     brier = (float(days.sum_p2.sum()) - 2.0 * float(days.sum_p_up.sum()) + ups) / n
     b = base_rate if base_rate_reference is None else float(base_rate_reference)
     brier_base = (n * b * b - 2.0 * b * ups + ups) / n
+    signal_sums = {name: [0, 0, 0] for name in SIGNALS}
+    for day in days.signals:
+        for name, (count_s, hits_s, moved_s) in day.items():
+            acc = signal_sums[name]
+            acc[0] += count_s
+            acc[1] += hits_s
+            acc[2] += moved_s
     signals: dict[str, dict[str, Any]] = {}
     for name in SIGNALS:
-        count = hits = moved_s = 0
-        for day in days.signals:
-            if name in day:
-                count += day[name][0]
-                hits += day[name][1]
-                moved_s += day[name][2]
+        count, hits, moved_s = signal_sums[name]
         entry: dict[str, Any] = {"n": count, "share": count / n}
         if name != "HOLD":
             entry["hit_rate"] = hits / moved_s if moved_s else None
@@ -364,40 +378,64 @@ def status_decide(live: dict[str, Any], validation_skill: float | None) -> tuple
 
 
 def rolling_series(
-    days: DayArrays, *, window: int, horizon: int, points: int = 60, reps: int = 200
+    days: DayArrays, *, window: int, horizon: int, points: int = 30, reps: int = 200
 ) -> list[dict[str, Any]]:
     """One point per date: that date's n, hit rate and skill, plus the trailing-``window``-date
-    hit rate and skill; the intervals are computed on at most ``points`` evenly spaced dates."""
-    if len(days) == 0:
+    hit rate and skill; their intervals are computed on at most ``points`` evenly spaced dates
+    (the others carry null), with ``reps`` bootstrap replicates each."""
+    count = len(days)
+    if count == 0:
         return []
-    cum = {
-        name: np.concatenate([[0.0], np.cumsum(getattr(days, name))])
-        for name in ("n", "moved", "hits", "sse_model", "sum_y2", "sse_mean")
-    }
-    with_ci = set(np.unique(np.linspace(0, len(days) - 1, min(points, len(days))).astype(int)))
-    series: list[dict[str, Any]] = []
-    for i in range(len(days)):
+
+    def trailing(values: np.ndarray) -> np.ndarray:
+        cum = np.concatenate([[0.0], np.cumsum(values)])
+        stop = np.arange(1, count + 1)
+        return cum[stop] - cum[np.maximum(0, stop - window)]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        day_hit = days.hits / days.moved
+        day_skill = _skill_from(days.sse_model, days.sum_y2, days.sse_mean)
+        roll_hit = trailing(days.hits) / trailing(days.moved)
+        roll_skill = _skill_from(
+            trailing(days.sse_model), trailing(days.sum_y2), trailing(days.sse_mean)
+        )
+    roll_n = trailing(days.n)
+    with_ci = np.unique(np.linspace(0, count - 1, min(points, count)).astype(int))
+    stacked = np.stack([days.sse_model, days.sum_y2, days.sse_mean, days.hits, days.moved])
+    intervals: dict[int, dict] = {}
+    for i in with_ci.tolist():
         lo = max(0, i + 1 - window)
+        if i + 1 - lo >= 2:
+            intervals[i] = _bootstrap(stacked[:, lo : i + 1], horizon=horizon, reps=reps)
 
-        def span(name: str, start: int = lo, stop: int = i + 1) -> float:
-            return float(cum[name][stop] - cum[name][start])
+    def clean(values: np.ndarray) -> list[float | None]:
+        return [float(v) if math.isfinite(v) else None for v in values.tolist()]
 
-        day_moved = span("moved", i)
-        roll_moved = span("moved")
-        point: dict[str, Any] = {
-            "date": str(days.dates[i]),
-            "n": int(days.n[i]),
-            "hit_rate": span("hits", i) / day_moved if day_moved else None,
-            "skill": _f(_skill_from(span("sse_model", i), span("sum_y2", i), span("sse_mean", i))),
-            "rolling_n": int(span("n")),
-            "rolling_hit_rate": span("hits") / roll_moved if roll_moved else None,
-            "rolling_skill": _f(_skill_from(span("sse_model"), span("sum_y2"), span("sse_mean"))),
-            "rolling_skill_ci": None,
-            "rolling_hit_rate_ci": None,
-        }
-        if i in with_ci and i + 1 - lo >= 2:
-            intervals = bootstrap_intervals(days.take(slice(lo, i + 1)), horizon=horizon, reps=reps)
-            point["rolling_skill_ci"] = intervals["skill_ci"]
-            point["rolling_hit_rate_ci"] = intervals["hit_rate_ci"]
-        series.append(point)
+    dates = [str(d) for d in days.dates]
+    columns = zip(
+        dates,
+        days.n.astype(int).tolist(),
+        clean(day_hit),
+        clean(day_skill),
+        roll_n.astype(int).tolist(),
+        clean(roll_hit),
+        clean(roll_skill),
+        strict=True,
+    )
+    series = []
+    for i, (day, n, hit, skill, rn, rhit, rskill) in enumerate(columns):
+        found = intervals.get(i, {})
+        series.append(
+            {
+                "date": day,
+                "n": n,
+                "hit_rate": hit,
+                "skill": skill,
+                "rolling_n": rn,
+                "rolling_hit_rate": rhit,
+                "rolling_skill": rskill,
+                "rolling_skill_ci": found.get("skill_ci"),
+                "rolling_hit_rate_ci": found.get("hit_rate_ci"),
+            }
+        )
     return series

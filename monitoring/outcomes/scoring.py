@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from audit.models import PredictionLog
@@ -300,7 +300,6 @@ def _ingest_logs(
     if too_young is not None:
         upper = too_young - 1
     total = max(0, upper - watermark)
-    seen: set[tuple[str, str, str, datetime]] = set()
     while watermark < upper:
         rows = list(
             PredictionLog.objects.filter(id__gt=watermark, id__lte=upper)
@@ -312,6 +311,8 @@ def _ingest_logs(
         now = timezone.now()
         fresh: list[Outcome] = []
         verdicts: list[Verdict] = []
+        # repeats within the chunk are dropped here, earlier ones by ``outcomes_insert``
+        seen: set[tuple[str, str, str, datetime]] = set()
         # group by symbol so each symbol's candles are looked up while hot
         rows.sort(key=lambda r: (r[2], r[3], r[0]))
         for log_id, version, symbol, exchange, candle_at, er, p, signal, stamp in rows:
@@ -379,8 +380,11 @@ def _existing_keys(fresh: list[Outcome]) -> set[tuple[str, str, str, str, dateti
     low = min(o.candle_at for o in fresh)
     high = max(o.candle_at for o in fresh)
     symbols = {o.symbol for o in fresh}
+    versions = {o.model_version for o in fresh}
     found: set[tuple[str, str, str, str, datetime]] = set()
-    query = Outcome.objects.filter(candle_at__gte=low, candle_at__lte=high)
+    query = Outcome.objects.filter(
+        candle_at__gte=low, candle_at__lte=high, model_version__in=versions
+    )
     if len(symbols) <= 500:
         query = query.filter(symbol__in=symbols)
     for key in query.values_list("model_version", "source", "symbol", "exchange", "candle_at"):
@@ -457,6 +461,14 @@ def outcome_daily_rebuild(touched: set[tuple[str, str, date]]) -> int:
     return written
 
 
+def outcomes_revision_bump() -> None:
+    """Mark outcomes changed, so cached performance reports are recomputed."""
+    OutcomeScoringState.objects.get_or_create(key="default")
+    OutcomeScoringState.objects.filter(key="default").update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -483,5 +495,7 @@ def outcomes_score(
     )
     progress("daily", 0, len(touched))
     outcome_daily_rebuild(touched)
+    if summary.new_outcomes or summary.scored or summary.unscorable:
+        outcomes_revision_bump()
     summary.pending = Outcome.objects.filter(status=Outcome.Status.PENDING).count()
     return summary

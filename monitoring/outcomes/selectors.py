@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import QuerySet
 from scipy import stats
 
-from monitoring.models import Outcome, OutcomeDaily
+from monitoring.models import Outcome, OutcomeDaily, OutcomeScoringState
 from monitoring.outcomes import live_metrics
 from registry.errors import NoActiveModel
 from registry.models import ModelVersion
@@ -32,6 +33,10 @@ SERIES_ROLLING_DATES = 60
 OUTCOME_LIST_DEFAULT_LIMIT = 100
 OUTCOME_LIST_MAX_LIMIT = 1000
 MAX_DAYS = 36_500
+#: Reports are cached per outcomes revision (bumped by every scoring run and replay that
+#: changes outcomes), so a repeated read costs two small queries; the timeout only bounds
+#: memory.
+REPORT_CACHE_SECONDS = 3600
 
 
 def _version_row(version: str | None) -> ModelVersion:
@@ -104,11 +109,32 @@ def _window_ic(version: str, source: str, since: date | None) -> tuple[float | N
     return (value if math.isfinite(value) else None), len(pairs)
 
 
+def outcomes_revision() -> int:
+    """The current outcomes revision (0 before the first scoring run)."""
+    value = OutcomeScoringState.objects.filter(key="default").values_list("revision", flat=True)
+    return int(value.first() or 0)
+
+
 def performance_report(
     *, version: str | None = None, days: int | None = None, source: str = "live"
 ) -> dict[str, Any]:
-    """``GET /monitoring/performance``: live metrics, status and daily series of one version."""
+    """``GET /monitoring/performance``: live metrics, status and daily series of one version.
+
+    Computed from the daily sums (see the module docstring), then cached until the next
+    scoring run or replay changes outcomes.
+    """
     row = _version_row(version)
+    key = f"monitoring:performance:{row.version}:{source}:{days}:{outcomes_revision()}"
+    report = cache.get(key)
+    if report is None:
+        report = performance_report_compute(row=row, days=days, source=source)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    report["is_active"] = bool(row.is_active)
+    return report
+
+
+def performance_report_compute(*, row: ModelVersion, days: int | None, source: str) -> dict:
+    """The report without the cache (``performance_report``)."""
     label = row.version
     day_rows = list(
         OutcomeDaily.objects.filter(model_version=label, source=source)

@@ -26,6 +26,7 @@ from monitoring.outcomes.scoring import (
     outcome_build,
     outcome_daily_rebuild,
     outcomes_insert,
+    outcomes_revision_bump,
     outcomes_score,
 )
 from predictions import scoring as serving_scoring
@@ -185,6 +186,8 @@ def outcomes_replay(
             outcomes_insert(fresh, verdicts, scoring_summary, touched)
         progress("replay", number, len(chosen))
     outcome_daily_rebuild(touched)
+    if scoring_summary.new_outcomes:
+        outcomes_revision_bump()
     summary.trading_days = len(days_seen)
     summary.new_outcomes = scoring_summary.new_outcomes
     summary.scored = scoring_summary.scored

@@ -10,7 +10,7 @@ import pytest
 from audit.models import AuditEvent
 from monitoring.models import Outcome
 from monitoring.outcomes import live_metrics
-from monitoring.outcomes.scoring import hit_of, outcome_daily_rebuild
+from monitoring.outcomes.scoring import hit_of, outcome_daily_rebuild, outcomes_revision_bump
 from predictions.scoring import outputs_map
 
 from .conftest import model_version_create
@@ -20,7 +20,13 @@ START = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 def seed_outcomes(
-    version: str, *, dates: int, coupling: float, seed: int = 0, source: str = "live"
+    version: str,
+    *,
+    dates: int,
+    coupling: float,
+    seed: int = 0,
+    source: str = "live",
+    first_day: int = 0,
 ) -> int:
     """Scored outcomes on consecutive days: ``y`` with a common daily factor (symbols move
     together) and volatility clustering; the prediction is ``coupling * signal + noise`` where
@@ -31,7 +37,7 @@ def seed_outcomes(
     for d in range(dates):
         vol = 0.9 * vol + 0.1 * abs(rng.normal(0.02, 0.01))
         common = rng.normal(0, vol)
-        moment = START + timedelta(days=d)
+        moment = START + timedelta(days=first_day + d)
         for symbol in SYMBOLS:
             signal = rng.normal(0, vol / 2)
             y = signal + common + rng.normal(0, vol)
@@ -58,8 +64,9 @@ def seed_outcomes(
             )
     Outcome.objects.bulk_create(rows)
     outcome_daily_rebuild(
-        {(version, source, START.date() + timedelta(days=d)) for d in range(dates)}
+        {(version, source, START.date() + timedelta(days=first_day + d)) for d in range(dates)}
     )
+    outcomes_revision_bump()
     return len(rows)
 
 
@@ -101,6 +108,10 @@ def test_report_of_the_active_version_with_prefix(v1, api_client) -> None:
     point = body["series"][-1]
     assert point["rolling_n"] == 60 * len(SYMBOLS) and point["rolling_skill_ci"] is not None
     assert body["rolling"]["n"] == 500 and body["rolling"]["target_outcomes"] == 500
+
+    # a scoring run that changes outcomes shows at once (the cached report is keyed by revision)
+    seed_outcomes("v1", dates=1, coupling=1.0, seed=9, first_day=120)
+    assert api_client.get("/monitoring/performance").json()["scored"] == n + len(SYMBOLS)
 
     recent = api_client.get("/monitoring/performance", {"days": 10}).json()
     assert recent["live"]["n"] == 10 * len(SYMBOLS) and recent["window_days"] == 10
