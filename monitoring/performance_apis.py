@@ -179,8 +179,10 @@ class PerformanceApi(PublicApi):
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        report = performance_report(**params.validated_data)
-        return Response(PerformanceSerializer(report).data)
+        # The report is built JSON-safe and typed by PerformanceSerializer in the schema; running
+        # it through the serializer field by field would cost ~20 us per field for every
+        # series point (hundreds of ms for ten years of dates).
+        return Response(performance_report(**params.validated_data))
 
 
 class OutcomeListApi(PublicApi):
