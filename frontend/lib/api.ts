@@ -1,6 +1,7 @@
 import axios, { AxiosError, type AxiosRequestConfig } from "axios";
 
 import { clearSession, getToken } from "./auth-store";
+import type { OutcomeSource, OutcomesResponse, PerformanceReport } from "./performance-types";
 import type {
   ActivateResponse,
   ActivationsResponse,
@@ -274,6 +275,20 @@ export async function getFreshness(): Promise<FreshnessResponse> {
 /** GET /monitoring/latency (`series` adds the per-minute points) */
 export async function getLatency(series = false): Promise<LatencyResponse> {
   return get("/monitoring/latency", { params: series ? { series: 1 } : undefined });
+}
+
+/** GET /monitoring/performance (default: the active version, live traffic, all dates) */
+export async function getPerformance(
+  params: { version?: string; days?: number; source?: OutcomeSource } = {},
+): Promise<PerformanceReport> {
+  return get("/monitoring/performance", { params });
+}
+
+/** GET /monitoring/performance/outcomes */
+export async function getOutcomes(
+  params: { version?: string; symbol?: string; limit?: number; source?: OutcomeSource } = {},
+): Promise<OutcomesResponse> {
+  return get("/monitoring/performance/outcomes", { params });
 }
 
 // ---- operator session ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { useSession } from "@/lib/use-session";
 
 import { ActivationHistory } from "./activation-history";
 import { CompareVersions } from "./compare-versions";
+import { LiveMetricsCard } from "./live-metrics";
 import { ReasonConfirm } from "./reason-confirm";
 import { TrainPanel } from "./train-panel";
 import { VersionsTable } from "./versions-table";
@@ -65,6 +66,7 @@ export function ModelsView() {
           {(data) => <VersionsTable models={data.models} onActivate={(v) => setActivating(v)} />}
         </Widget>
       </Card>
+      <LiveMetricsCard versions={models.data?.available_versions ?? []} />
 
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Operator controls" testId="card-controls">
