@@ -163,9 +163,10 @@ def main() -> None:
         last = chunk[-1][0]
     read_seconds = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     first = outcomes_score(settle_seconds=0)
     first_seconds = time.perf_counter() - t0
+    first_cpu = time.process_time() - c0
 
     # a new version's first traffic: distinct keys, so every new log becomes an outcome
     picks = rng.choice(len(symbols) * (n_candles - 10), size=args.incremental, replace=False)
@@ -173,9 +174,10 @@ def main() -> None:
         (NEW_VERSION, symbols[int(i) // (n_candles - 10)], int(i) % (n_candles - 10)) for i in picks
     ]
     _insert_logs(_log_rows(candles, new_plan, timezone.now() - timezone.timedelta(minutes=5), 3))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     second = outcomes_score(settle_seconds=0)
     incremental_seconds = time.perf_counter() - t0
+    incremental_cpu = time.process_time() - c0
 
     outcomes = Outcome.objects.count()
     client = Client()
@@ -214,6 +216,9 @@ def main() -> None:
                 "read_seconds": read_seconds,
                 "read_rows": read,
                 "first_seconds": first_seconds,
+                "first_cpu_seconds": first_cpu,
+                "incremental_cpu_seconds": incremental_cpu,
+                "load_average": os.getloadavg(),
                 "first": first.as_dict(),
                 "incremental_logs": second.logs_read,
                 "incremental_seconds": incremental_seconds,

@@ -65,6 +65,8 @@ def run(ctx: Context) -> list[Result]:
             notes=[
                 f"{r['first']['new_outcomes']:,} outcomes ({r['first']['scored']:,} scored, "
                 f"{r['first']['pending']:,} pending); logs inserted in {r['insert_seconds']:.1f} s",
+                f"CPU time of the run {r['first_cpu_seconds']:.1f} s (wall time includes waiting "
+                f"for the CPU: load average {r['load_average'][0]:.1f} at the end)",
             ],
         ),
         Result(
@@ -77,6 +79,7 @@ def run(ctx: Context) -> list[Result]:
             baseline=r["first_seconds"],
             baseline_label="the first run",
             ratio=ratio(r["incremental_seconds"], r["first_seconds"]),
+            notes=[f"CPU time {r['incremental_cpu_seconds']:.2f} s"],
         ),
         Result(
             name=f"/monitoring/performance p50 ({r['outcomes']:,} outcomes stored)",

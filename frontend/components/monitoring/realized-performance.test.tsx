@@ -1,10 +1,14 @@
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 
 import type { PerformanceReport } from "@/lib/performance-types";
 
 import { PerformanceDetail, RealizedPerformanceSection, reliabilityRows, rollingRows } from "./realized-performance";
 
-const api = vi.hoisted(() => ({ getPerformance: vi.fn() }));
+const api = vi.hoisted(() => ({
+  getPerformance: vi.fn(),
+  getModels: vi.fn(() => Promise.resolve({ available_versions: ["v1", "v2"], active_version: "v2", models: [] })),
+}));
 vi.mock("@/lib/api", async (importOriginal) => ({ ...(await importOriginal<object>()), ...api }));
 
 function makeReport(overrides: Partial<PerformanceReport> = {}): PerformanceReport {
@@ -117,4 +121,13 @@ test("a degraded report is shown as such", async () => {
   expect(await screen.findByTestId("performance-status")).toHaveTextContent("Degraded");
   expect(screen.getByText("live skill below zero")).toBeInTheDocument();
   expect(api.getPerformance).toHaveBeenCalledWith({});
+});
+
+test("a version's replay outcomes are one choice away", async () => {
+  api.getPerformance.mockResolvedValue(makeReport());
+  render(<RealizedPerformanceSection />);
+  await screen.findByTestId("performance-status");
+  await userEvent.selectOptions(await screen.findByTestId("performance-version"), "v1");
+  await userEvent.click(screen.getByRole("button", { name: "Replay" }));
+  await waitFor(() => expect(api.getPerformance).toHaveBeenLastCalledWith({ source: "replay", version: "v1" }));
 });

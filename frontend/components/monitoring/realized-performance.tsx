@@ -7,11 +7,17 @@ import { Badge, statusTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
-import { getPerformance } from "@/lib/api";
+import { getModels, getPerformance } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
 import { fmtDate, fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
 import { metric, skill } from "@/lib/metrics";
-import type { Interval, PerformancePoint, PerformanceReport, ReliabilityBin } from "@/lib/performance-types";
+import type {
+  Interval,
+  OutcomeSource,
+  PerformancePoint,
+  PerformanceReport,
+  ReliabilityBin,
+} from "@/lib/performance-types";
 import type { MetricSet } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
@@ -182,10 +188,26 @@ export function PerformanceDetail({ report }: { report: PerformanceReport }) {
   );
 }
 
-/** Monitoring's "Realized performance" section: the active version's live outcomes. */
+const TOGGLE = "px-2 py-0.5";
+const PRESSED = "bg-[var(--accent)] text-white";
+const RELEASED = "hover:bg-[var(--hover)]";
+
+/**
+ * Monitoring's "Realized performance" section: the active version's live outcomes by default;
+ * any version, and the outcomes of `manage.py replay` (a version judged on past days before it
+ * is activated), on request.
+ */
 export function RealizedPerformanceSection() {
   const [days, setDays] = useState<number | undefined>(undefined);
-  const state = useApi(`performance:${days ?? "all"}`, () => getPerformance(days ? { days } : {}), {
+  const [source, setSource] = useState<OutcomeSource>("live");
+  const [version, setVersion] = useState<string>("");
+  const versions = useApi("performance:versions", getModels, { refreshMs: REFRESH_MS });
+  const params = {
+    ...(days ? { days } : {}),
+    ...(source !== "live" ? { source } : {}),
+    ...(version ? { version } : {}),
+  };
+  const state = useApi(`performance:${version}:${source}:${days ?? "all"}`, () => getPerformance(params), {
     refreshMs: REFRESH_MS,
   });
   return (
@@ -194,6 +216,33 @@ export function RealizedPerformanceSection() {
       testId="card-performance"
       aside={
         <>
+          <select
+            aria-label="Version"
+            data-testid="performance-version"
+            value={version}
+            onChange={(e) => setVersion(e.target.value)}
+            className="rounded border border-[var(--border)] bg-[var(--panel)] px-1 py-0.5"
+          >
+            <option value="">Active version</option>
+            {(versions.data?.available_versions ?? []).map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+          <div role="group" aria-label="Outcomes" className="flex overflow-hidden rounded border border-[var(--border)]">
+            {(["live", "replay"] as const).map((s) => (
+              <button
+                key={s}
+                type="button"
+                aria-pressed={source === s}
+                onClick={() => setSource(s)}
+                className={`${TOGGLE} ${source === s ? PRESSED : RELEASED}`}
+              >
+                {s === "live" ? "Live" : "Replay"}
+              </button>
+            ))}
+          </div>
           <div role="group" aria-label="Window" className="flex overflow-hidden rounded border border-[var(--border)]">
             {WINDOWS.map((w) => (
               <button
@@ -201,7 +250,7 @@ export function RealizedPerformanceSection() {
                 type="button"
                 aria-pressed={days === w.days}
                 onClick={() => setDays(w.days)}
-                className={`px-2 py-0.5 ${days === w.days ? "bg-[var(--accent)] text-white" : "hover:bg-[var(--hover)]"}`}
+                className={`${TOGGLE} ${days === w.days ? PRESSED : RELEASED}`}
               >
                 {w.label}
               </button>
@@ -217,7 +266,7 @@ export function RealizedPerformanceSection() {
         isEmpty={(r) => r.live.n === 0}
         empty={
           state.data
-            ? `No scored outcomes for ${state.data.version} yet (${state.data.pending} pending: a prediction is scored once its horizon of ${state.data.horizon_days} trading days has passed).`
+            ? `No scored ${state.data.source} outcomes for ${state.data.version} yet (${state.data.pending} pending: a prediction is scored once its horizon of ${state.data.horizon_days} trading days has passed${state.data.source === "replay" ? "; run manage.py replay to judge a version on past days" : ""}).`
             : "No scored outcomes yet."
         }
       >
