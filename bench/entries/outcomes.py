@@ -19,10 +19,52 @@ from bench.harness import ROOT, Result, margin_text, progress, ratio
 
 FULL = {"symbols": 100, "logs": 1_000_000, "incremental": 10_000, "requests": 60}
 SMOKE = {"symbols": 4, "logs": 4_000, "incremental": 200, "requests": 5}
+#: Status error rates on simulated outcomes (bench/outcome_stats.py): repetitions per case.
+STATS_FULL = {"reps": 300, "dates": 250, "symbols": 20}
+STATS_SMOKE = {"reps": 4, "dates": 60, "symbols": 5}
 TARGETS = {"first": 60.0, "incremental": 2.0, "report_ms": 50.0}
 
 
+def _fmt_rate(r: dict, key: str) -> str:
+    lo, hi = r[f"{key}_ci"]
+    return f"{r[f'{key}_rate' if key == 'degraded' else key]:.3f} (95% CI {lo:.3f}-{hi:.3f})"
+
+
+def _status_rates(ctx: Context) -> list[Result]:
+    from bench.outcome_stats import rates
+
+    size = STATS_SMOKE if ctx.smoke else STATS_FULL
+    progress(f"outcomes: status error rates, {size['reps']} simulated histories per case")
+    null = rates(2.0, seed=21, **size)
+    harmful = rates(2.6, seed=22, **size)
+    shape = f"{size['dates']} dates x {size['symbols']} symbols, {size['reps']} reps"
+    return [
+        Result(
+            name=f"status false 'degraded' at true skill 0 ({shape})",
+            value=null["degraded_rate"],
+            unit="share",
+            target="<= 0.10 (nominal 0.05, one-sided 90% interval)",
+            met=null["degraded_ci"][0] <= 0.10,
+            spread=_fmt_rate(null, "degraded"),
+            notes=[f"90% skill interval coverage {_fmt_rate(null, 'coverage')}"],
+        ),
+        Result(
+            name=f"status power at true skill {harmful['true_skill']:.3f} ({shape})",
+            value=harmful["degraded_rate"],
+            unit="share",
+            target=">= 0.8",
+            met=harmful["degraded_ci"][1] >= 0.8,
+            spread=_fmt_rate(harmful, "degraded"),
+            notes=[f"90% skill interval coverage {_fmt_rate(harmful, 'coverage')}"],
+        ),
+    ]
+
+
 def run(ctx: Context) -> list[Result]:
+    return _scale(ctx) + _status_rates(ctx)
+
+
+def _scale(ctx: Context) -> list[Result]:
     sizes = SMOKE if ctx.smoke else FULL
     workdir = ctx.workdir / "outcomes"
     workdir.mkdir(parents=True, exist_ok=True)

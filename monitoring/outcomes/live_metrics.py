@@ -439,3 +439,29 @@ def rolling_series(
             }
         )
     return series
+
+
+def day_arrays(sums: Sequence[dict[str, Any]]) -> DayArrays:
+    """``DayArrays`` from ``day_sums`` output (dates ascending)."""
+    numeric = (
+        "n",
+        "moved",
+        "hits",
+        "ups",
+        "sum_y",
+        "sum_y2",
+        "sse_model",
+        "sse_mean",
+        "sum_p",
+        "sum_p2",
+        "sum_p_up",
+    )
+    return DayArrays(
+        dates=np.array([s["date"] for s in sums], dtype="datetime64[D]"),
+        **{
+            key: np.array([np.nan if s[key] is None else s[key] for s in sums], dtype=np.float64)
+            for key in numeric
+        },
+        bins=[s["bins"] for s in sums],
+        signals=[s["signals"] for s in sums],
+    )
