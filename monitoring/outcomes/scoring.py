@@ -28,12 +28,12 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -41,7 +41,7 @@ from audit.models import PredictionLog
 from mlplatform.errors import AppError, UnknownSymbol
 from mlplatform.market_data import market_data_source
 from monitoring.models import Outcome, OutcomeDaily, OutcomeScoringState
-from monitoring.outcomes import live_metrics
+from monitoring.outcomes import batch, live_metrics
 from registry.models import ModelVersion
 
 PREDICTION_LOGS_CHUNK = 50_000
@@ -239,44 +239,61 @@ _LOG_FIELDS = (
 )
 
 
-def outcome_build(
-    *,
-    book: CandleBook,
-    horizons: dict[str, int],
-    model_version: str,
-    source: str,
-    symbol: str,
-    exchange: str,
-    candle_at: datetime,
-    expected_return: float,
-    probability_up: float,
-    prediction: str,
-    predicted_at: datetime,
-    prediction_log_id: int | None,
-    now: datetime,
-) -> tuple[Outcome, Verdict]:
-    """One new outcome, already scored when its candles are there."""
-    horizon = horizons.get(model_version)
-    outcome = Outcome(
-        model_version=model_version,
-        source=source,
-        symbol=symbol,
-        exchange=exchange,
-        candle_at=candle_at,
-        candle_date=candle_at.astimezone(UTC).date(),
-        horizon_days=horizon or 0,
-        prediction=prediction,
-        expected_return=expected_return,
-        probability_up=probability_up,
-        predicted_at=predicted_at,
-        prediction_log_id=prediction_log_id,
+def _log_chunk(after: int, upper: int, chunk: int) -> list[tuple[Any, ...]]:
+    """Raw database rows (datetimes as the database returns them) of the next logs by id."""
+    query = (
+        PredictionLog.objects.filter(id__gt=after, id__lte=upper)
+        .order_by("id")
+        .values_list(*_LOG_FIELDS)[:chunk]
     )
-    if horizon is None:
-        verdict = Verdict(Outcome.Status.UNSCORABLE, reason="unknown model version")
-    else:
-        verdict = outcome_verdict(book.get(symbol, exchange), candle_at, horizon)
-    _apply(outcome, verdict, now)
-    return outcome, verdict
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def logs_frame(rows: list[tuple[Any, ...]], horizons: dict[str, int]) -> pd.DataFrame:
+    """One frame row per distinct key of these logs (the first log wins)."""
+    frame = pd.DataFrame.from_records(rows, columns=list(_LOG_FIELDS))
+    frame = frame[frame["latest_candle_at"].notna()]
+    stamps = pd.DatetimeIndex(pd.to_datetime(frame["latest_candle_at"], utc=True, format="ISO8601"))
+    frame = frame.assign(candle_ns=stamps.as_unit("ns").asi8)
+    frame = frame.drop_duplicates(["model_version", "symbol", "exchange", "candle_ns"])
+    return pd.DataFrame(
+        {
+            "model_version": frame["model_version"],
+            "source": Outcome.Source.LIVE.value,
+            "symbol": frame["symbol"],
+            "exchange": frame["exchange"],
+            "candle_ns": frame["candle_ns"],
+            "horizon": frame["model_version"].map(horizons).fillna(0).astype(np.int64),
+            "prediction": frame["prediction"],
+            "expected_return": frame["expected_return"].astype(np.float64),
+            "probability_up": frame["probability_up"].astype(np.float64),
+            "predicted_ns": pd.DatetimeIndex(
+                pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601")
+            )
+            .as_unit("ns")
+            .asi8,
+            "log_id": frame["id"].astype(object),
+        }
+    ).reset_index(drop=True)
+
+
+def frame_count(summary: ScoringSummary, added: pd.DataFrame) -> None:
+    """Add the really inserted rows of a scored frame to the summary."""
+    status = added["status"].to_numpy() if len(added) else np.array([])
+    summary.new_outcomes += len(added)
+    summary.scored += int((status == Outcome.Status.SCORED).sum())
+    unscorable = status == Outcome.Status.UNSCORABLE
+    summary.unscorable += int(unscorable.sum())
+    for reason in added["reason"].to_numpy()[unscorable] if len(added) else []:
+        key = reason.split(":")[0]
+        summary.reasons[key] = summary.reasons.get(key, 0) + 1
+    if len(added):
+        summary.retry_later += int(
+            ((status == Outcome.Status.PENDING) & (added["reason"].to_numpy() != "")).sum()
+        )
 
 
 def _ingest_logs(
@@ -299,97 +316,29 @@ def _ingest_logs(
     upper = newer.aggregate(top=Max("id"))["top"] or watermark
     if too_young is not None:
         upper = too_young - 1
-    total = max(0, upper - watermark)
+    first = watermark
     while watermark < upper:
-        rows = list(
-            PredictionLog.objects.filter(id__gt=watermark, id__lte=upper)
-            .order_by("id")
-            .values_list(*_LOG_FIELDS)[:chunk]
-        )
+        rows = _log_chunk(watermark, upper, chunk)
         if not rows:
             break
         now = timezone.now()
-        fresh: list[Outcome] = []
-        verdicts: list[Verdict] = []
-        # repeats within the chunk are dropped here, earlier ones by ``outcomes_insert``
-        seen: set[tuple[str, str, str, datetime]] = set()
-        # group by symbol so each symbol's candles are looked up while hot
-        rows.sort(key=lambda r: (r[2], r[3], r[0]))
-        for log_id, version, symbol, exchange, candle_at, er, p, signal, stamp in rows:
-            summary.logs_read += 1
-            if candle_at is None:
-                summary.without_candle += 1
-                continue
-            key = (version, symbol, exchange, candle_at)
-            if key in seen:
-                summary.repeats += 1
-                continue
-            seen.add(key)
-            outcome, verdict = outcome_build(
-                book=book,
-                horizons=horizons,
-                model_version=version,
-                source=Outcome.Source.LIVE,
-                symbol=symbol,
-                exchange=exchange,
-                candle_at=candle_at,
-                expected_return=er,
-                probability_up=p,
-                prediction=signal,
-                predicted_at=stamp,
-                prediction_log_id=log_id,
-                now=now,
-            )
-            fresh.append(outcome)
-            verdicts.append(verdict)
+        summary.logs_read += len(rows)
+        without = sum(1 for r in rows if r[4] is None)
+        summary.without_candle += without
+        frame = batch.frame_score(logs_frame(rows, horizons), book)
         last_id = max(r[0] for r in rows)
-        inserted = outcomes_insert(fresh, verdicts, summary, touched)
-        summary.repeats += len(fresh) - inserted
         with transaction.atomic():
+            added = batch.frame_insert(frame, now=now)
             OutcomeScoringState.objects.filter(key="default", last_log_id__lt=last_id).update(
                 last_log_id=last_id, updated_at=now
             )
+        frame_count(summary, added)
+        # repeats: later logs of a key seen in this chunk or stored before
+        summary.repeats += len(rows) - without - len(added)
+        touched |= batch.frame_days(added)
         watermark = last_id
-        progress("logs", watermark - (upper - total), total)
+        progress("logs", watermark - first, upper - first)
     summary.last_log_id = watermark
-
-
-def outcomes_insert(
-    fresh: list[Outcome], verdicts: list[Verdict], summary: ScoringSummary, touched: set
-) -> int:
-    """Insert new outcomes (existing keys are left alone); counts only rows really added."""
-    if not fresh:
-        return 0
-    keys = _existing_keys(fresh)
-    kept = [
-        (o, v)
-        for o, v in zip(fresh, verdicts, strict=True)
-        if (o.model_version, o.source, o.symbol, o.exchange, o.candle_at) not in keys
-    ]
-    Outcome.objects.bulk_create([o for o, _ in kept], batch_size=2000, ignore_conflicts=True)
-    for outcome, verdict in kept:
-        _count_reason(summary, verdict)
-        if verdict.status == Outcome.Status.SCORED:
-            touched.add((outcome.model_version, outcome.source, outcome.candle_date))
-    summary.new_outcomes += len(kept)
-    return len(kept)
-
-
-def _existing_keys(fresh: list[Outcome]) -> set[tuple[str, str, str, str, datetime]]:
-    """Keys of ``fresh`` already stored (a log re-read after a crash, a repeat of an old log)."""
-    low = min(o.candle_at for o in fresh)
-    high = max(o.candle_at for o in fresh)
-    symbols = {o.symbol for o in fresh}
-    versions = {o.model_version for o in fresh}
-    found: set[tuple[str, str, str, str, datetime]] = set()
-    query = Outcome.objects.filter(
-        candle_at__gte=low, candle_at__lte=high, model_version__in=versions
-    )
-    if len(symbols) <= 500:
-        query = query.filter(symbol__in=symbols)
-    for key in query.values_list("model_version", "source", "symbol", "exchange", "candle_at"):
-        found.add(key)
-    return found
 
 
 # --- step 3: daily sums ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,15 +18,14 @@ from mlplatform.core import features as core_features
 from mlplatform.errors import AppError, ValidationFailed
 from mlplatform.market_data import market_data_source
 from monitoring.models import Outcome
+from monitoring.outcomes import batch
 from monitoring.outcomes.scoring import (
     CandleBook,
     ProgressCallback,
     ScoringSummary,
-    Verdict,
     _noop,
-    outcome_build,
+    frame_count,
     outcome_daily_rebuild,
-    outcomes_insert,
     outcomes_revision_bump,
     outcomes_score,
 )
@@ -127,7 +127,7 @@ def outcomes_replay(
     exchange = settings.MARKET_DATA_EXCHANGE
     source = market_data_source()
     book = CandleBook()
-    horizons = {version: int(row.horizon_days)}
+    horizon = int(row.horizon_days)
     lo = np.datetime64(date_from, "D")
     hi = np.datetime64(date_to, "D")
     days_seen: set[Any] = set()
@@ -148,8 +148,7 @@ def outcomes_replay(
             for i in picked
         }
         frames = core_features.compute_features_many(cuts, volatility_window=spec.volatility_window)
-        fresh: list[Outcome] = []
-        verdicts: list[Verdict] = []
+        served: list[dict[str, Any]] = []
         for i in picked.tolist():
             try:
                 feature_row = latest_row(
@@ -162,28 +161,30 @@ def outcomes_replay(
             outputs = serving_scoring.outputs_map(
                 expected_return=expected, residual_std=loaded.residual_std, degraded=False
             )
-            candle_at = candles["timestamp"].iloc[i].to_pydatetime().astimezone(UTC)
-            outcome, verdict = outcome_build(
-                book=book,
-                horizons=horizons,
-                model_version=version,
-                source=Outcome.Source.REPLAY,
-                symbol=symbol,
-                exchange=exchange,
-                candle_at=candle_at,
-                expected_return=outputs.expected_return,
-                probability_up=outputs.probability_up,
-                prediction=outputs.prediction,
-                predicted_at=candle_at,
-                prediction_log_id=None,
-                now=now,
+            stamp = int(candles["timestamp"].iloc[i].as_unit("ns").value)
+            served.append(
+                {
+                    "model_version": version,
+                    "source": Outcome.Source.REPLAY.value,
+                    "symbol": symbol,
+                    "exchange": exchange,
+                    "candle_ns": stamp,
+                    "horizon": horizon,
+                    "prediction": outputs.prediction,
+                    "expected_return": outputs.expected_return,
+                    "probability_up": outputs.probability_up,
+                    "predicted_ns": stamp,
+                    "log_id": None,
+                }
             )
-            fresh.append(outcome)
-            verdicts.append(verdict)
             days_seen.add(day_keys[i])
-        summary.predictions += len(fresh)
-        with transaction.atomic():
-            outcomes_insert(fresh, verdicts, scoring_summary, touched)
+        summary.predictions += len(served)
+        if served:
+            frame = batch.frame_score(pd.DataFrame(served, columns=list(batch.FRAME_COLUMNS)), book)
+            with transaction.atomic():
+                added = batch.frame_insert(frame, now=now)
+            frame_count(scoring_summary, added)
+            touched |= batch.frame_days(added)
         progress("replay", number, len(chosen))
     outcome_daily_rebuild(touched)
     if scoring_summary.new_outcomes:
