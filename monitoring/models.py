@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -73,12 +74,18 @@ class Outcome(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "symbol", "exchange"], name="outcome_pending_idx"),
+            # Partial: only the few outcomes still waiting are indexed, so the millions of
+            # scored ones cost no write in it.
+            models.Index(
+                fields=["symbol", "exchange"],
+                condition=Q(status="pending"),
+                name="outcome_pending_idx",
+            ),
+            # Reports, lists, counts and the daily rebuild (by candle_at range).
             models.Index(
                 fields=["model_version", "source", "status", "candle_at"],
                 name="outcome_version_idx",
             ),
-            models.Index(fields=["model_version", "source", "candle_date"], name="outcome_day_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ candles, the same rules as ``scoring.outcome_verdict`` (tested to agree), and in
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -157,23 +157,27 @@ def frame_insert(frame: pd.DataFrame, *, now: datetime) -> pd.DataFrame:
     predicted = _adapted(frame["predicted_ns"])
     realized = frame["realized"].to_numpy()
     status = frame["status"].to_numpy()
+
+    def column(name: str) -> list[Any]:
+        return frame[name].tolist()
+
     columns = zip(
-        frame["model_version"],
-        frame["source"],
-        frame["symbol"],
-        frame["exchange"],
+        column("model_version"),
+        column("source"),
+        column("symbol"),
+        column("exchange"),
         candles,
         days,
-        frame["horizon"],
-        status,
-        frame["reason"],
-        frame["prediction"],
-        frame["expected_return"],
-        frame["probability_up"],
-        realized,
-        frame["hit"],
+        column("horizon"),
+        status.tolist(),
+        column("reason"),
+        column("prediction"),
+        column("expected_return"),
+        column("probability_up"),
+        realized.tolist(),
+        column("hit"),
         predicted,
-        frame["log_id"],
+        column("log_id"),
         strict=True,
     )
     rows = [_row(values, scored_at) for values in columns]
@@ -221,9 +225,20 @@ def frame_days(frame: pd.DataFrame) -> set[tuple[str, str, date]]:
 
 
 def _adapted(ns: pd.Series) -> list[Any]:
-    """Database values of UTC datetimes given in ns (Django's own adaptation, per backend)."""
+    """Database values of UTC datetimes given in ns: what Django's
+    ``adapt_datetimefield_value`` returns for each, computed for the whole column at once
+    (one call per value cost ~18 us). SQLite with a UTC connection stores the naive UTC text
+    ``YYYY-MM-DD HH:MM:SS`` plus ``.ffffff`` only when there are microseconds (``str()`` of a
+    datetime); other backends take the aware datetimes."""
+    values = ns.to_numpy(dtype=np.int64)
+    if connection.vendor == "sqlite" and connection.timezone == UTC:
+        micro = values.astype("datetime64[ns]").astype("datetime64[us]")
+        seconds = np.char.replace(np.datetime_as_string(micro, unit="s"), "T", " ")
+        fraction = np.char.replace(np.datetime_as_string(micro, unit="us"), "T", " ")
+        whole = micro.astype(np.int64) % 1_000_000 == 0
+        return np.where(whole, seconds, fraction).tolist()
     adapt = connection.ops.adapt_datetimefield_value
-    moments = pd.to_datetime(ns.to_numpy(dtype=np.int64), utc=True).to_pydatetime()
+    moments = pd.to_datetime(values, utc=True).to_pydatetime()
     return [adapt(moment) for moment in moments]
 
 

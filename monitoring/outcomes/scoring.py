@@ -28,7 +28,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -364,6 +364,10 @@ def version_train_means(versions: Iterable[str]) -> dict[str, float | None]:
     return means
 
 
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def outcome_daily_rebuild(touched: set[tuple[str, str, date]]) -> int:
     """Rebuild the ``OutcomeDaily`` rows of these ``(version, source, date)`` keys."""
     by_version: dict[tuple[str, str], list[date]] = defaultdict(list)
@@ -380,6 +384,8 @@ def outcome_daily_rebuild(touched: set[tuple[str, str, date]]) -> int:
                     model_version=version,
                     source=source,
                     status=Outcome.Status.SCORED,
+                    candle_at__gte=_day_start(part[0]),
+                    candle_at__lt=_day_start(part[-1] + timedelta(days=1)),
                     candle_date__in=part,
                 ).values_list(
                     "candle_date",

@@ -9,7 +9,7 @@ date (so a version no longer served, or a replay of past dates, still has a wind
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -96,7 +96,9 @@ def _window_ic(version: str, source: str, since: date | None) -> tuple[float | N
         model_version=version, source=source, status=Outcome.Status.SCORED
     )
     if since is not None:
-        query = query.filter(candle_date__gte=since)
+        query = query.filter(
+            candle_at__gte=datetime(since.year, since.month, since.day, tzinfo=UTC)
+        )
     pairs = list(
         query.order_by("-candle_at").values_list("expected_return", "realized_return")[:IC_MAX_ROWS]
     )

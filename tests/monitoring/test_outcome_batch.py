@@ -75,3 +75,18 @@ def test_frame_verdicts_equal_the_single_rule() -> None:
             assert got["hit"] == hit_of(row["expected_return"], want.realized)
         else:
             assert np.isnan(got["realized"]) and got["hit"] is None
+
+
+def test_column_adaptation_equals_djangos_per_value(db) -> None:
+    from django.db import connection
+
+    from monitoring.outcomes.batch import _adapted
+
+    moments = pd.to_datetime(
+        ["2026-11-20T00:00:00Z", "2026-11-20T16:30:05.25Z", "1999-01-02T03:04:05.000001Z"],
+        utc=True,
+        format="ISO8601",
+    )
+    got = _adapted(pd.Series(moments.as_unit("ns").asi8))
+    want = [connection.ops.adapt_datetimefield_value(m) for m in moments.to_pydatetime()]
+    assert got == want
