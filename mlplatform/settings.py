@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["mlplatform.api.schema.only_prefixed_endpoints"],
+    # drift snapshots and outcomes both have a "source" with their own choices
+    "ENUM_NAME_OVERRIDES": {"OutcomeSourceEnum": "monitoring.models.Outcome.Source"},
 }
 
 # --- Background tasks --------------------------------------------------------------------
