@@ -76,6 +76,16 @@ class PredictionOutputSerializer(serializers.Serializer):
     confidence = serializers.FloatField(min_value=0.0, max_value=1.0)
     probability_up = serializers.FloatField(min_value=0.0, max_value=1.0)
     probability_down = serializers.FloatField(min_value=0.0, max_value=1.0)
+    base_rate = serializers.FloatField(
+        min_value=0.0,
+        max_value=1.0,
+        allow_null=True,
+        help_text=(
+            "Share of up moves in the version's training targets: probability_up's edge is "
+            "its distance from this. Null for versions trained before calibration maps, whose "
+            "probability_up is still Phi(expected_return / residual_std)."
+        ),
+    )
     risk_score = serializers.FloatField(min_value=0.0, max_value=1.0)
     expected_return = serializers.FloatField()
     forecast_horizon = serializers.CharField(help_text='e.g. "5d"')

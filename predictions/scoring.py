@@ -1,16 +1,33 @@
 """From a model output to what a trader reads: probability, signal, confidence, risk.
 
-Pure functions (no Django, no I/O) so each rule is tested on its own:
+Pure functions (no Django, no I/O) so each rule is tested on its own.
+
+Versions with a calibration map (``config["calibration"]``, see ``core.calibration``):
+
+- ``probability_up`` = the map's calibrated P(up | expected_return), fitted on out-of-fold
+  walk-forward predictions of the training period; ``base_rate`` = the share of up moves in
+  the training targets.
+- ``prediction`` (signals that mean edge): ``BUY`` when ``p - base_rate > SIGNAL_MARGIN``
+  (0.05) *and* the expected return beats the drift baseline (``expected_return > train_mean``);
+  ``SELL`` when ``base_rate - p > SIGNAL_MARGIN`` *and* ``expected_return < train_mean``;
+  otherwise ``HOLD``. A model whose calibration finds no information (slope ~ 0) therefore
+  says ``HOLD``: the market's drift alone never makes a ``BUY``.
+
+Versions trained before calibration maps existed (no map) keep the old rule, and
+``base_rate`` is ``None`` for them:
 
 - ``probability_up = Phi(expected_return / residual_std)``: the standard Normal CDF of the
   predicted return in units of the version's validation residual std; ``residual_std <= 0`` (or
   not finite) is treated as a degenerate, perfectly certain model: 1.0 / 0.0 / 0.5 by the sign
   of the expected return.
+- ``prediction``: ``BUY`` when ``p > 0.55``, ``SELL`` when ``p < 0.45``, else ``HOLD`` (both
+  boundaries are ``HOLD``).
+
+Both:
+
 - ``probability_down = 1 - probability_up``.
 - ``confidence = |2 p - 1|``, multiplied by ``DEGRADED_CONFIDENCE_FACTOR`` (0.7) when the input
   was degraded or stale.
-- ``prediction``: ``BUY`` when ``p > 0.55``, ``SELL`` when ``p < 0.45``, else ``HOLD`` (both
-  boundaries are ``HOLD``).
 - ``risk_score = min(1, annualized_volatility / RISK_FULL_SCALE_VOLATILITY)`` where
   ``annualized_volatility = std(ddof=1) of the last 20 daily log returns x sqrt(252)`` and the
   full scale is 0.8 (80 % annualized volatility, a very turbulent stock, scores 1.0).
@@ -20,8 +37,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from mlplatform.core.calibration import SIGNAL_MARGIN, CalibrationMap, edge_signal, edge_signals
+
+__all__ = ["SIGNAL_MARGIN", "edge_signal", "edge_signals"]
 
 BUY_ABOVE = 0.55
 SELL_BELOW = 0.45
@@ -40,6 +62,8 @@ class Outputs:
     probability_up: float
     probability_down: float
     expected_return: float
+    #: Training share of up moves (``None``: an old version without a calibration map).
+    base_rate: float | None = None
 
 
 def normal_cdf(x: float) -> float:
@@ -73,15 +97,38 @@ def confidence(p_up: float, *, degraded: bool) -> float:
     return value * DEGRADED_CONFIDENCE_FACTOR if degraded else value
 
 
-def outputs_map(*, expected_return: float, residual_std: float, degraded: bool) -> Outputs:
-    """Every output of one prediction from the model's expected return."""
-    p_up = probability_up(expected_return, residual_std)
+def outputs_map(
+    *,
+    expected_return: float,
+    residual_std: float,
+    degraded: bool,
+    calibration: Any = None,
+) -> Outputs:
+    """Every output of one prediction from the model's expected return.
+
+    ``calibration`` is the version's stored map (a dict); without a usable one the old
+    ``Phi(y / sigma)`` rule and the 0.55/0.45 thresholds apply.
+    """
+    cal = calibration if isinstance(calibration, CalibrationMap) else None
+    if cal is None and calibration is not None:
+        cal = CalibrationMap.from_dict(calibration)
+    if cal is None:
+        p_up = probability_up(expected_return, residual_std)
+        prediction = signal(p_up)
+        base = None
+    else:
+        p_up = cal.probability_one(expected_return)
+        base = cal.base_rate
+        prediction = edge_signal(
+            p_up, expected_return=expected_return, base_rate=base, train_mean=cal.train_mean
+        )
     return Outputs(
-        prediction=signal(p_up),
+        prediction=prediction,
         confidence=confidence(p_up, degraded=degraded),
         probability_up=p_up,
         probability_down=1.0 - p_up,
         expected_return=expected_return,
+        base_rate=base,
     )
 
 

@@ -62,6 +62,7 @@ def _dataset_summary(row: ModelVersion) -> dict[str, Any]:
         "validation": split.get("validation"),
         "embargo_days": split.get("embargo_days"),
         "skipped_symbols": split.get("skipped_symbols") or {},
+        "quarantined_rows": split.get("quarantined_rows") or [],
     }
 
 

@@ -80,7 +80,7 @@ def manifest_build(
         "feature_schema_hash": result.feature_schema_hash,
         "horizon_days": result.params.horizon,
         "forecast_horizon": f"{result.params.horizon}d",
-        "config": {**result.params.as_config(), "split": result.split},
+        "config": result.config,
         "dataset_window": result.dataset_window,
         "training_metrics": result.training_metrics,
         "validation_metrics": result.validation_metrics,
@@ -139,7 +139,7 @@ def model_version_register(
                     validation_metrics=result.validation_metrics,
                     cv_metrics=result.cv_metrics,
                     dataset_window=result.dataset_window,
-                    config={**result.params.as_config(), "split": result.split},
+                    config=result.config,
                     drift_reference=result.drift_reference,
                 )
                 row.artifact_hashes = artifacts_write(
@@ -367,24 +367,65 @@ def _fmt(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.6g}"
 
 
-def activation_policy_decide(
-    *, policy: str, validation_rmse: float | None, champion: dict[str, Any] | None = None
-) -> PolicyDecision:
-    """``always`` | ``never`` | ``if_better``: beats the active version's validation rmse.
+MINUS = "\u2212"
 
-    With ``champion`` (the active version scored on the new run's own validation rows, see
-    ``training_run_pipeline``) the two models are compared on identical data. Without it (the
-    active version has another feature layout or horizon, or its artifact cannot be loaded),
-    the comparison falls back to the rmse stored with the active version, which was measured
-    on its own validation data, and the reason says so.
+
+def _pct(value: float | None) -> str:
+    """``+2.1%`` / ``-0.4%`` with a true minus sign (U+2212), as the dashboard prints it."""
+    if value is None:
+        return "undefined"
+    return f"{value * 100:+.1f}%".replace("-", MINUS)
+
+
+_BASELINE_NAMES = {"mean": "training-mean baseline", "zero": "zero baseline"}
+
+
+def skill_summary(metrics: dict[str, Any]) -> str:
+    """``skill +2.1%, 90% CI +0.8%…+3.3%`` from validation metrics (CI left out if absent)."""
+    text = f"skill {_pct(metrics.get('skill'))}"
+    ci = metrics.get("skill_ci")
+    if isinstance(ci, (list, tuple)) and len(ci) == 2:
+        text += f", 90% CI {_pct(ci[0])}…{_pct(ci[1])}"
+    return text
+
+
+def activation_policy_decide(
+    *,
+    policy: str,
+    validation_rmse: float | None,
+    champion: dict[str, Any] | None = None,
+    validation_metrics: dict[str, Any] | None = None,
+) -> PolicyDecision:
+    """``always`` | ``never`` | ``if_better`` (DESIGN section 3).
+
+    ``if_better`` activates only when the validation ``skill`` against the best baseline (zero
+    or training mean, on the same rows) is positive and, when a version is active, the new
+    version's validation rmse beats the active one's. With ``champion`` (the active version
+    scored on the new run's own validation rows, see ``training_run_pipeline``) the two models
+    are compared on identical data; without it (another feature layout or horizon, or its
+    artifact cannot be loaded) the rmse stored with the active version is used and the reason
+    says so. The reason names the baseline and the skill's 90% interval, e.g. "does not beat
+    the training-mean baseline: skill -0.4%, 90% CI -1.2%...+1.1%" (printed with true minus
+    signs and an ellipsis character).
+    ``validation_metrics`` missing (a caller that predates the gate) skips the baseline check.
     """
     if policy == "always":
         return PolicyDecision(True, "policy always")
     if policy == "never":
         return PolicyDecision(False, "policy never")
+    baseline_note = ""
+    if validation_metrics is not None:
+        skill = validation_metrics.get("skill")
+        baseline = _BASELINE_NAMES.get(validation_metrics.get("skill_vs") or "", "best baseline")
+        summary = skill_summary(validation_metrics)
+        if skill is None or not skill > 0:
+            return PolicyDecision(
+                False, f"policy if_better: does not beat the {baseline}: {summary}"
+            )
+        baseline_note = f"beats the {baseline}: {summary}; "
     active = model_version_active()
     if active is None:
-        return PolicyDecision(True, "policy if_better: no active version")
+        return PolicyDecision(True, f"policy if_better: {baseline_note}no active version")
     if validation_rmse is None:
         return PolicyDecision(False, "policy if_better: new validation rmse undefined")
     if champion is not None and champion["version"] == active.version:
@@ -396,7 +437,7 @@ def activation_policy_decide(
     better = active_rmse is None or validation_rmse < active_rmse
     return PolicyDecision(
         better,
-        f"policy if_better: validation rmse {_fmt(validation_rmse)} "
+        f"policy if_better: {baseline_note}validation rmse {_fmt(validation_rmse)} "
         f"{'<' if better else '>='} {active.version}'s {_fmt(active_rmse)} {basis}",
     )
 
@@ -439,6 +480,7 @@ def train_model(
         policy=resolved.activation_policy,
         validation_rmse=(result.validation_metrics.get("model") or {}).get("rmse"),
         champion=result.champion_validation,
+        validation_metrics=result.validation_metrics,
     )
     progress("registering", 92)
     version = model_version_register(result=result, actor=actor, run=run)

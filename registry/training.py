@@ -5,8 +5,15 @@ shared with serving, builds the forward-return target ``close[t+h] / close[t] - 
 *date* (latest ``test_size`` share validates, ``horizon`` embargo dates dropped in between, no
 shuffling), runs expanding walk-forward CV on the training dates, fits ridge through
 ``RidgeAccumulator`` one symbol chunk at a time (memory stays O(features)), and scores the model
-and both baselines on train and validation. Registration is the caller's job
+and the baselines on train and validation. Registration is the caller's job
 (``registry.services.train_model``).
+
+Before features, each symbol's candles pass the outlier rule (``core.sanity``): one-day glitches
+are quarantined, a symbol with an unreverted extreme jump is skipped; both are reported in
+``split``. The walk-forward folds' out-of-fold predictions fit the calibration map
+(``core.calibration``) that turns a predicted return into ``probability_up``; validation then
+reports skill against the best baseline with 90% block-bootstrap intervals, calibration and
+signals (``registry.evaluation``).
 """
 
 from __future__ import annotations
@@ -21,13 +28,17 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
+from mlplatform.core import evaluation as core_evaluation
 from mlplatform.core import features as core_features
+from mlplatform.core.calibration import calibration_fit
 from mlplatform.core.drift import build_reference
 from mlplatform.core.market_data.base import MarketDataSource
 from mlplatform.core.metrics import evaluate
 from mlplatform.core.model import LinearModel, RidgeAccumulator
+from mlplatform.core.sanity import candles_sanitize
 from mlplatform.core.splits import time_split, walk_forward_folds
 from mlplatform.errors import AppError, ValidationFailed
+from registry.evaluation import honest_metrics
 
 ProgressCallback = Callable[[str, int], None]
 SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9._-]{0,19}$")
@@ -171,6 +182,7 @@ class Dataset:
     groups: np.ndarray  # pooled symbol code per row
     window: dict[str, dict[str, Any]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -198,8 +210,15 @@ class TrainingResult:
     feature_names: tuple[str, ...]
     feature_schema_hash: str
     #: The champion (the active version when training began) scored on this run's validation
-    #: rows, when it was given: ``{"version", "rmse", "rows"}``.
+    #: rows, when it was given: ``{"version", "rmse", "skill", "rows"}``.
     champion_validation: dict[str, Any] | None = None
+    #: The calibration map (``core.calibration.CalibrationMap.to_dict()``) serving uses.
+    calibration: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The version's stored training config: parameters, split report, calibration map."""
+        return {**self.params.as_config(), "split": self.split, "calibration": self.calibration}
 
 
 def _noop(stage: str, percent: int) -> None:
@@ -218,6 +237,7 @@ def dataset_build(
     symbols: list[str] = []
     window: dict[str, dict[str, Any]] = {}
     skipped: dict[str, str] = {}
+    quarantined: list[dict[str, Any]] = []
     total = len(params.symbols)
     for index, symbol in enumerate(params.symbols):
         try:
@@ -225,8 +245,14 @@ def dataset_build(
         except AppError as exc:
             skipped[symbol] = f"{exc.code}: {exc.message}"
             continue
+        origin, offset = _origin(source, symbol, len(series.candles))
+        sane = candles_sanitize(series.candles, symbol=symbol, origin=origin, row_offset=offset)
+        if sane.skip_reason is not None:
+            skipped[symbol] = sane.skip_reason
+            continue
+        quarantined.extend(sane.quarantined)
         frame = core_features.compute_features(
-            series.candles, volatility_window=params.volatility_window
+            sane.candles, volatility_window=params.volatility_window
         )
         close = frame["close"].to_numpy(dtype=np.float64)
         target = np.full(close.shape[0], np.nan)
@@ -257,6 +283,7 @@ def dataset_build(
         raise ValidationFailed(
             "no symbol produced training rows", code="insufficient_data", details=skipped
         )
+
     groups = np.concatenate(
         [np.full(chunk.shape[0], code, dtype=np.int64) for code, chunk in enumerate(ys)]
     )
@@ -268,7 +295,22 @@ def dataset_build(
         groups=groups,
         window=window,
         skipped=skipped,
+        quarantined=quarantined,
     )
+
+
+def _origin(source: MarketDataSource, symbol: str, loaded: int) -> tuple[str, int]:
+    """Where a symbol's rows come from, for messages: the CSV file name and how many of its
+    data rows precede the loaded (lookback) window, so a row number points into the file."""
+    path_for = getattr(source, "path_for", None)
+    if callable(path_for):
+        try:
+            name = str(path_for(symbol).name)
+            total = len(source.get_candles(symbol).candles)  # parsed once, cached by the source
+            return name, max(total - loaded, 0)
+        except AppError:
+            pass
+    return f"{getattr(source, 'name', 'source')}:{symbol}", 0
 
 
 def _mask(n: int, index: np.ndarray) -> np.ndarray:
@@ -311,6 +353,11 @@ def _masked_mean(dataset: Dataset, mask: np.ndarray) -> float:
         total += float(chunk.sum())
         count += int(chunk.shape[0])
     return total / count if count else 0.0
+
+
+def _pooled(dates: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The per-row dates of the masked rows, in the same pooled order as ``predict_chunked``."""
+    return dates[mask]
 
 
 def _date_range(dates: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
@@ -381,11 +428,15 @@ def training_run_pipeline(
         groups=dataset.groups[train_idx],
     )
     fold_reports: list[dict[str, Any]] = []
+    oof_true: list[np.ndarray] = []
+    oof_pred: list[np.ndarray] = []
     for number, (fold_train, fold_test) in enumerate(folds, start=1):
         fit_mask = _mask(n, train_idx[fold_train])
         eval_mask = _mask(n, train_idx[fold_test])
         fold_model = fit_chunked(dataset, fit_mask, alpha=params.alpha, feature_names=names)
         y_true, y_pred = predict_chunked(dataset, eval_mask, fold_model)
+        oof_true.append(y_true)
+        oof_pred.append(y_pred)
         scores = evaluate(y_true, y_pred, train_mean=_masked_mean(dataset, fit_mask))
         fold_reports.append(
             {
@@ -396,7 +447,9 @@ def training_run_pipeline(
                 "ic": scores["model"]["ic"],
                 "directional_accuracy": scores["model"]["directional_accuracy"],
                 "rmse_zero_baseline": scores["baseline_zero"]["rmse"],
+                "rmse_mean_baseline": scores["baseline_mean"]["rmse"],
                 "skill": scores["skill"],
+                "skill_vs": scores["skill_vs"],
             }
         )
         progress("cross_validation", 45 + int(30 * number / len(folds)))
@@ -419,19 +472,39 @@ def training_run_pipeline(
     model = fit_chunked(dataset, train_mask, alpha=params.alpha, feature_names=names)
     train_mean = _masked_mean(dataset, train_mask)
 
-    progress("evaluating", 85)
+    progress("evaluating", 82)
     y_train, p_train = predict_chunked(dataset, train_mask, model)
     y_val, p_val = predict_chunked(dataset, test_mask, model)
-    training_metrics = evaluate(y_train, p_train, train_mean=train_mean)
-    validation_metrics = evaluate(y_val, p_val, train_mean=train_mean)
+    majority = core_evaluation.majority_direction(y_train)
+    base_rate = core_evaluation.base_rate(y_train)
+    calibration = calibration_fit(
+        np.concatenate(oof_pred),
+        np.concatenate(oof_true),
+        base_rate=0.5 if base_rate is None else base_rate,
+        train_mean=train_mean,
+    )
+    del oof_true, oof_pred
+    # in-sample: the point metrics and baselines only (calibration and intervals are a
+    # validation matter, DESIGN section 3)
+    training_metrics = evaluate(y_train, p_train, train_mean=train_mean, majority=majority)
+    validation_metrics = honest_metrics(
+        y_val,
+        p_val,
+        _pooled(dataset.dates, test_mask),
+        train_mean=train_mean,
+        majority=majority,
+        horizon=params.horizon,
+        calibration=calibration,
+    )
     champion_validation = None
     if champion is not None:
         label, champion_model = champion
         _, p_champion = predict_chunked(dataset, test_mask, champion_model)
-        scores = evaluate(y_val, p_champion, train_mean=train_mean)
+        scores = evaluate(y_val, p_champion, train_mean=train_mean, majority=majority)
         champion_validation = {
             "version": label,
             "rmse": scores["model"]["rmse"],
+            "skill": scores["skill"],
             "rows": y_val.size,
         }
     residuals = y_val - p_val
@@ -446,6 +519,11 @@ def training_run_pipeline(
     split = {
         "rows": n,
         "skipped_symbols": dataset.skipped,
+        "quarantined_rows": dataset.quarantined,
+        "outlier_rule": (
+            "per symbol: a one-day log return beyond 10 MADs reverted by more than half the "
+            "next day is quarantined; an unreverted jump beyond 10 MADs and 5x skips the symbol"
+        ),
         "train": _date_range(dataset.dates, train_mask),
         "validation": _date_range(dataset.dates, test_mask),
         "embargo_days": params.horizon,
@@ -465,4 +543,5 @@ def training_run_pipeline(
         feature_names=names,
         feature_schema_hash=core_features.feature_schema_hash(params.volatility_window),
         champion_validation=champion_validation,
+        calibration=calibration.to_dict(),
     )

@@ -46,7 +46,10 @@ export function baselineRmse(set: MetricSet | null | undefined, kind: "zero" | "
   return null;
 }
 
-/** Skill vs the zero baseline: the API's `skill`, else 1 - rmse / rmse_zero_baseline. */
+/**
+ * The API's `skill` (against the best of the zero and training-mean baselines); for old
+ * versions without it, 1 - rmse / rmse_zero_baseline.
+ */
 export function skill(set: MetricSet | null | undefined): number | null {
   const reported = metric(set, "skill");
   if (reported !== null) return reported;
@@ -106,4 +109,28 @@ export function summarizeWindow(window: unknown): WindowSummary {
     for (const s of obj.symbols) if (typeof s === "string") symbols.push(s);
   }
   return { rows, first, last, symbols };
+}
+
+/** A stored 90% interval `[lo, hi]`, or null when the version has none. */
+export function interval(set: MetricSet | null | undefined, key: string): [number, number] | null {
+  const value = set?.[key];
+  if (Array.isArray(value) && value.length === 2 && isNum(value[0]) && isNum(value[1])) {
+    return [value[0], value[1]];
+  }
+  return null;
+}
+
+/** Colour by the interval, not the sign: above zero good, below zero bad, straddling warn. */
+export function intervalTone(ci: [number, number] | null): "good" | "bad" | "warn" | "neutral" {
+  if (!ci) return "neutral";
+  if (ci[0] > 0) return "good";
+  if (ci[1] < 0) return "bad";
+  return "warn";
+}
+
+/** "training-mean baseline" / "zero baseline" for `skill_vs`. */
+export function baselineName(vs: unknown): string {
+  if (vs === "mean") return "training-mean baseline";
+  if (vs === "zero") return "zero baseline";
+  return "best baseline";
 }

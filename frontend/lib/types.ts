@@ -61,6 +61,8 @@ export interface Prediction {
   confidence: number;
   probability_up: number;
   probability_down: number;
+  /** Training share of up moves; null for versions without a calibration map. */
+  base_rate?: number | null;
   risk_score: number;
   expected_return: number;
   forecast_horizon: string;
@@ -110,6 +112,37 @@ export interface RecentPredictionsResponse {
   entries: PredictionLogEntry[];
 }
 
+/** A 90% block-bootstrap interval `[lo, hi]`. */
+export type Interval = [number, number];
+
+/** One decile of the reliability table: mean forecast vs realized share of ups. */
+export interface ReliabilityBin {
+  p_mean: number;
+  up_share: number;
+  n: number;
+}
+
+/** `calibration` of a version's validation metrics (DESIGN section 3). */
+export interface CalibrationReport {
+  base_rate: number | null;
+  brier: number | null;
+  brier_base_rate: number | null;
+  log_loss: number | null;
+  log_loss_base_rate: number | null;
+  reliability: ReliabilityBin[];
+  method?: string;
+}
+
+/** `signals` of a version's validation metrics: share and hit rate per signal. */
+export interface SignalsReport {
+  BUY: { share: number; hit_rate: number | null };
+  SELL: { share: number; hit_rate: number | null };
+  HOLD: { share: number };
+  margin?: number;
+  base_rate?: number;
+  rule?: string;
+}
+
 /** Metrics of one split (section 3). Baseline figures are nested or prefixed by the backend. */
 export interface MetricSet {
   rmse?: number | null;
@@ -117,7 +150,17 @@ export interface MetricSet {
   r2?: number | null;
   directional_accuracy?: number | null;
   ic?: number | null;
+  /** Skill against the best of the zero and training-mean baselines. */
   skill?: number | null;
+  skill_vs?: "zero" | "mean" | null;
+  skill_zero?: number | null;
+  skill_mean?: number | null;
+  skill_ci?: Interval | null;
+  ic_ci?: Interval | null;
+  directional_edge?: number | null;
+  directional_edge_ci?: Interval | null;
+  calibration?: CalibrationReport;
+  signals?: SignalsReport;
   [extra: string]: unknown;
 }
 

@@ -1,4 +1,4 @@
-"""Regression metrics for forward-return models, with the two naive baselines.
+"""Regression metrics for forward-return models, with the naive baselines.
 
 Every value returned is JSON-safe: Python ``float``/``int`` or ``None`` where a metric is
 undefined (never NaN or infinity), so results can be stored and served as they are.
@@ -13,6 +13,10 @@ Conventions:
 - ``ic`` is the Spearman rank correlation (``scipy.stats.spearmanr``, average ranks for ties)
   of prediction vs realized. It is undefined when either side is constant (e.g. both
   baselines) or ``n < 2``, and then reported as ``None`` rather than a made-up 0.
+- Baselines (DESIGN section 3): ``baseline_zero`` predicts 0, ``baseline_mean`` predicts the
+  training mean, ``baseline_majority`` always calls the training majority direction (its
+  directional accuracy is the honest bar for ours). ``skill`` is against the *best* of the zero
+  and mean baselines on the same rows (definitions in ``core.evaluation``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from mlplatform.core.evaluation import skill_against_baselines
 from mlplatform.errors import ValidationFailed
 
 METRIC_KEYS: tuple[str, ...] = ("n", "rmse", "mae", "r2", "directional_accuracy", "ic")
@@ -74,27 +79,42 @@ def regression_metrics(y_true: Any, y_pred: Any) -> dict[str, float | int | None
     }
 
 
-def evaluate(y_true: Any, y_pred: Any, *, train_mean: float) -> dict[str, Any]:
-    """Model metrics next to the zero and training-mean baselines, plus ``skill``.
+def evaluate(y_true: Any, y_pred: Any, *, train_mean: float, majority: int = 1) -> dict[str, Any]:
+    """Model metrics next to the baselines, plus honest skill and directional edge.
 
-    Returns ``{"model": metrics, "baseline_zero": metrics, "baseline_mean": metrics,
-    "skill": 1 - rmse_model / rmse_zero}``; ``skill`` is ``None`` when the zero baseline's
-    rmse is 0 or undefined. Baselines are scored on the same rows as the model.
+    Returns ``{"model", "baseline_zero", "baseline_mean", "baseline_majority", "skill",
+    "skill_vs", "skill_zero", "skill_mean", "directional_edge"}``: ``skill = 1 - rmse /
+    min(rmse_zero, rmse_mean)`` (``skill_vs`` names the better baseline, ``None`` when undefined),
+    ``skill_zero``/``skill_mean`` against each baseline, and ``directional_edge`` = the model's
+    directional accuracy minus that of always calling ``majority`` (+1 up, -1 down). Baselines
+    are scored on the same rows as the model.
     """
     train_mean = float(train_mean)
     if not math.isfinite(train_mean):
         raise ValidationFailed("train_mean must be finite")
+    if majority not in (1, -1):
+        raise ValidationFailed("majority must be +1 or -1")
     t, p = _paired(y_true, y_pred)
     model = regression_metrics(t, p)
     baseline_zero = regression_metrics(t, np.zeros_like(t))
     baseline_mean = regression_metrics(t, np.full_like(t, train_mean))
-    rmse_model, rmse_zero = model["rmse"], baseline_zero["rmse"]
-    skill = None
-    if rmse_model is not None and rmse_zero:
-        skill = _finite_or_none(1.0 - rmse_model / rmse_zero)
+    majority_da = regression_metrics(t, np.full_like(t, float(majority)))["directional_accuracy"]
+    skills = skill_against_baselines(t, p, train_mean=train_mean)
+    edge = None
+    if model["directional_accuracy"] is not None and majority_da is not None:
+        edge = _finite_or_none(model["directional_accuracy"] - majority_da)
     return {
         "model": model,
         "baseline_zero": baseline_zero,
         "baseline_mean": baseline_mean,
-        "skill": skill,
+        "baseline_majority": {
+            "n": model["n"],
+            "direction": "up" if majority == 1 else "down",
+            "directional_accuracy": majority_da,
+        },
+        "skill": skills["skill"],
+        "skill_vs": skills["skill_vs"] if skills["skill"] is not None else None,
+        "skill_zero": skills["skill_zero"],
+        "skill_mean": skills["skill_mean"],
+        "directional_edge": edge,
     }

@@ -233,7 +233,10 @@ def _item(
     degraded: bool,
 ) -> scoring.Outputs:
     return scoring.outputs_map(
-        expected_return=expected_return, residual_std=loaded.residual_std, degraded=degraded
+        expected_return=expected_return,
+        residual_std=loaded.residual_std,
+        degraded=degraded,
+        calibration=(loaded.config or {}).get("calibration"),
     )
 
 
@@ -335,6 +338,7 @@ def prediction_make(
         "confidence": outputs.confidence,
         "probability_up": outputs.probability_up,
         "probability_down": outputs.probability_down,
+        "base_rate": outputs.base_rate,
         "risk_score": snapshot.risk_score,
         "expected_return": outputs.expected_return,
         "forecast_horizon": f"{loaded.horizon_days}d",

@@ -76,15 +76,36 @@ def test_evaluate_baselines_and_skill() -> None:
     y_true, y_pred = _sample(2)
     train_mean = 0.0015
     result = evaluate(y_true, y_pred, train_mean=train_mean)
-    assert set(result) == {"model", "baseline_zero", "baseline_mean", "skill"}
+    assert set(result) == {
+        "model",
+        "baseline_zero",
+        "baseline_mean",
+        "baseline_majority",
+        "skill",
+        "skill_vs",
+        "skill_zero",
+        "skill_mean",
+        "directional_edge",
+    }
     zero_rmse = math.sqrt(float(np.mean(y_true**2)))
     mean_rmse = math.sqrt(float(np.mean((y_true - train_mean) ** 2)))
     assert result["baseline_zero"]["rmse"] == pytest.approx(zero_rmse, rel=1e-12)
     assert result["baseline_mean"]["rmse"] == pytest.approx(mean_rmse, rel=1e-12)
     assert result["baseline_zero"]["directional_accuracy"] == 0.0
     assert result["baseline_zero"]["ic"] is None
-    assert result["skill"] == pytest.approx(1 - result["model"]["rmse"] / zero_rmse, rel=1e-12)
+    best = min(zero_rmse, mean_rmse)
+    assert result["skill"] == pytest.approx(1 - result["model"]["rmse"] / best, rel=1e-12)
+    assert result["skill_zero"] == pytest.approx(1 - result["model"]["rmse"] / zero_rmse)
+    assert result["skill_mean"] == pytest.approx(1 - result["model"]["rmse"] / mean_rmse)
+    assert result["skill_vs"] == ("zero" if zero_rmse <= mean_rmse else "mean")
     assert result["skill"] > 0  # the sample prediction is informative by construction
+    up_share = float(np.mean(y_true[y_true != 0] > 0))
+    assert result["baseline_majority"]["directional_accuracy"] == pytest.approx(up_share)
+    assert result["directional_edge"] == pytest.approx(
+        result["model"]["directional_accuracy"] - up_share
+    )
+    down = evaluate(y_true, y_pred, train_mean=train_mean, majority=-1)
+    assert down["baseline_majority"]["directional_accuracy"] == pytest.approx(1 - up_share)
 
 
 def test_evaluate_is_json_safe() -> None:

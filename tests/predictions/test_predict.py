@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 from scipy.stats import norm
 
@@ -29,6 +29,7 @@ PREDICT_FIELDS = {
     "confidence",
     "probability_up",
     "probability_down",
+    "base_rate",
     "risk_score",
     "expected_return",
     "forecast_horizon",
@@ -79,12 +80,36 @@ def test_predict_uses_the_shared_feature_row_and_maps_the_output(model, api_clie
     assert features["close"] == row["close"]
     assert [features[name] for name in FEATURE_NAMES] == [row[name] for name in FEATURE_NAMES]
 
-    p = norm.cdf(expected_return / model.residual_std)
+    # the stored calibration map, applied by hand: a logistic in the standardized prediction
+    cal = model.config["calibration"]
+    z = (expected_return - cal["center"]) / cal["scale"]
+    p = 1.0 / (1.0 + math.exp(-(cal["intercept"] + cal["slope"] * z)))
     assert body["probability_up"] == pytest.approx(p, abs=1e-12)
     assert body["probability_down"] == pytest.approx(1 - p, abs=1e-12)
     assert body["confidence"] == pytest.approx(abs(2 * p - 1), abs=1e-12)
-    expected_signal = "BUY" if p > 0.55 else "SELL" if p < 0.45 else "HOLD"
+    base, drift = cal["base_rate"], cal["train_mean"]
+    assert body["base_rate"] == base
+    expected_signal = (
+        "BUY"
+        if p - base > 0.05 and expected_return > drift
+        else "SELL"
+        if base - p > 0.05 and expected_return < drift
+        else "HOLD"
+    )
     assert body["prediction"] == expected_signal
+
+
+def test_a_version_without_a_calibration_map_keeps_the_normal_rule(model, api_client) -> None:
+    """Versions trained before calibration maps: Phi(y / sigma), 0.55/0.45, base_rate null."""
+    config = {key: value for key, value in model.config.items() if key != "calibration"}
+    ModelVersion.objects.filter(pk=model.pk).update(config=config)
+    reset_process_state()
+    body = api_client.get("/predict", {"symbol": "MSFT"}).json()
+    expected_return, _ = _expected_return("MSFT")
+    p = norm.cdf(expected_return / model.residual_std)
+    assert body["probability_up"] == pytest.approx(p, abs=1e-12)
+    assert body["base_rate"] is None
+    assert body["prediction"] == ("BUY" if p > 0.55 else "SELL" if p < 0.45 else "HOLD")
 
 
 def test_risk_score_follows_the_documented_formula(model, api_client) -> None:
@@ -198,18 +223,16 @@ def test_too_short_history_is_a_clean_422(stale_csv, api_client) -> None:
     assert response.json()["error"] == "insufficient_history"
 
 
-def test_embedded_demo_predicts_on_any_day_as_stale_but_degraded(
-    model, settings, api_client
-) -> None:
-    use_source(settings, "csv", MARKET_DATA_DIR=django_settings.BASE_DIR / "data" / "demo")
-    series = market_data_source().get_candles("AAPL")
-    age = timezone.now() - series.latest_timestamp
+def test_demo_data_written_today_is_fresh(model, settings, api_client, tmp_path) -> None:
+    """``bootstrap_demo`` writes the demo ending on today's business day: the first prediction
+    right after ``make run`` is fresh, not stale."""
+    from mlplatform.core.market_data.demo import write_demo_data
+
+    write_demo_data(tmp_path, symbols=["AAPL"], years=2)  # end date: today (UTC)
+    use_source(settings, "csv", MARKET_DATA_DIR=tmp_path)
     body = api_client.get("/predict", {"symbol": "AAPL"}).json()
     assert body["prediction"] in {"BUY", "HOLD", "SELL"}
-    if age > market_data_source().freshness_limit:
-        assert (body["input_data_status"], body["degraded_input"]) == ("stale", True)
-    else:
-        assert body["input_data_status"] == "fresh"
+    assert (body["input_data_status"], body["degraded_input"]) == ("fresh", False)
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -30,6 +30,26 @@ def test_train_prints_progress_version_and_metrics_table():
     row = ModelVersion.objects.get(version="v1")
     assert sorted(row.dataset_window) == ["AAA", "BBB"]
     assert f"{row.validation_metrics['model']['rmse']:.6f}" in output
+    # the honest headline: skill against the best baseline with its 90% interval
+    baseline = {"mean": "training-mean", "zero": "zero"}[row.validation_metrics["skill_vs"]]
+    assert f"skill vs the {baseline} baseline:" in output and "90% CI" in output
+    assert "always up" in output or "always down" in output
+    assert "probability_up (logistic, fitted out of fold): Brier" in output
+    assert "signals on validation: BUY" in output
+
+
+def test_train_prints_quarantined_rows(settings, tmp_path):
+    from mlplatform.core.market_data.demo import DEMO_END_DATE, write_demo_data
+
+    write_demo_data(tmp_path, symbols=["AAA", "BBB"], years=3, end_date=DEMO_END_DATE)
+    lines = (tmp_path / "BBB.csv").read_text().splitlines()
+    day, *prices, volume = lines[400].split(",")
+    lines[400] = ",".join([day, *(f"{float(p) * 100:.4f}" for p in prices), volume])
+    (tmp_path / "BBB.csv").write_text("\n".join(lines) + "\n")
+    settings.MARKET_DATA_DIR = tmp_path
+    market_data_source_reset()
+    output = _call("train", "--symbols", "AAA,BBB", "--activate", "never")
+    assert f"quarantined: BBB.csv: row 400 ({day})" in output
 
 
 def test_train_reports_bad_arguments_as_command_errors():

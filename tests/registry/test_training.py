@@ -92,12 +92,32 @@ def test_walk_forward_folds_expand_and_stay_before_validation(small_params):
 def test_metrics_for_model_and_both_baselines_on_train_and_validation(small_params):
     _, result = _run(small_params)
     for metrics in (result.training_metrics, result.validation_metrics):
-        assert set(metrics) == {"model", "baseline_zero", "baseline_mean", "skill"}
+        assert {
+            "model",
+            "baseline_zero",
+            "baseline_mean",
+            "baseline_majority",
+            "skill",
+            "skill_vs",
+            "skill_zero",
+            "skill_mean",
+            "directional_edge",
+        } <= set(metrics)
         for key in ("model", "baseline_zero", "baseline_mean"):
             assert {"rmse", "mae", "r2", "directional_accuracy", "ic", "n"} <= set(metrics[key])
             assert metrics[key]["rmse"] > 0
         rmse, zero = metrics["model"]["rmse"], metrics["baseline_zero"]["rmse"]
-        assert metrics["skill"] == pytest.approx(1 - rmse / zero)
+        mean = metrics["baseline_mean"]["rmse"]
+        assert metrics["skill"] == pytest.approx(1 - rmse / min(zero, mean))
+        assert metrics["skill_zero"] == pytest.approx(1 - rmse / zero)
+        assert metrics["skill_mean"] == pytest.approx(1 - rmse / mean)
+    # intervals are validation-only (they need the dates) and bracket the point estimate
+    val = result.validation_metrics
+    for key, point in (("skill_ci", val["skill"]), ("ic_ci", val["model"]["ic"])):
+        lo, hi = val[key]
+        assert lo <= point <= hi, key
+    assert "skill_ci" not in result.training_metrics
+    assert {"calibration", "signals"} <= set(val) and "calibration" not in result.training_metrics
     # in-sample the fitted model can only beat the training-mean baseline
     assert (
         result.training_metrics["model"]["rmse"] <= result.training_metrics["baseline_mean"]["rmse"]

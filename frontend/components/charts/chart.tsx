@@ -10,6 +10,8 @@ import {
   LineChart,
   ReferenceLine,
   ResponsiveContainer,
+  Scatter,
+  ScatterChart,
   Tooltip,
   XAxis,
   YAxis,
@@ -179,6 +181,71 @@ export function BarSeriesChart({
             ))}
           </Bar>
         </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/**
+ * Reliability diagram: mean forecast probability (x) vs realized share of ups (y), one point
+ * per decile, with the diagonal of perfect calibration and the base rate as a flat line.
+ */
+export function ReliabilityChart({
+  points,
+  baseRate,
+  height = 260,
+  testId,
+}: {
+  points: Array<{ p_mean: number; up_share: number; n: number }>;
+  baseRate?: number | null;
+  height?: number;
+  testId?: string;
+}) {
+  const lo = Math.max(0, Math.floor(Math.min(...points.map((p) => Math.min(p.p_mean, p.up_share))) * 10) / 10);
+  const hi = Math.min(1, Math.ceil(Math.max(...points.map((p) => Math.max(p.p_mean, p.up_share))) * 10) / 10);
+  const domain: [number, number] = points.length ? [lo, Math.max(hi, lo + 0.1)] : [0, 1];
+  return (
+    <div data-testid={testId} className="chart w-full" style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height }}>
+        <ScatterChart margin={{ top: 12, right: 16, bottom: 24, left: 8 }}>
+          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+          <XAxis
+            type="number"
+            dataKey="p_mean"
+            domain={domain}
+            tick={AXIS_TICK}
+            tickFormatter={tickNumber}
+            label={{ value: "forecast P(up)", position: "insideBottom", offset: -14, fill: "var(--muted)", fontSize: 11 }}
+          />
+          <YAxis
+            type="number"
+            dataKey="up_share"
+            domain={domain}
+            tick={AXIS_TICK}
+            tickFormatter={tickNumber}
+            width={64}
+            label={{ value: "realized up share", angle: -90, position: "insideLeft", fill: "var(--muted)", fontSize: 11, dy: 50 }}
+          />
+          <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ strokeDasharray: "3 3" }} />
+          <ReferenceLine
+            segment={[
+              { x: domain[0], y: domain[0] },
+              { x: domain[1], y: domain[1] },
+            ]}
+            stroke="var(--muted)"
+            strokeDasharray="4 4"
+            ifOverflow="hidden"
+          />
+          {typeof baseRate === "number" ? (
+            <ReferenceLine
+              y={baseRate}
+              stroke="var(--warn)"
+              strokeDasharray="2 4"
+              label={{ value: "base rate", fill: "var(--muted)", fontSize: 11, position: "insideTopLeft" }}
+            />
+          ) : null}
+          <Scatter name="deciles" data={points} fill="var(--chart-1)" line={{ stroke: "var(--chart-1)" }} isAnimationActive={false} />
+        </ScatterChart>
       </ResponsiveContainer>
     </div>
   );

@@ -1,1 +1,1 @@
-export { BarSeriesChart, LineSeriesChart, type ChartRow, type SeriesSpec } from "./chart";
+export { BarSeriesChart, LineSeriesChart, ReliabilityChart, type ChartRow, type SeriesSpec } from "./chart";

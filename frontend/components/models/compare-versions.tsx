@@ -15,7 +15,7 @@ const ROWS: Array<{ label: string; read: (m: MetricSet | null) => number | null;
   { label: "R²", read: (m) => metric(m, "r2"), better: "high" },
   { label: "Directional accuracy", read: (m) => metric(m, "directional_accuracy"), better: "high" },
   { label: "IC (Spearman)", read: (m) => metric(m, "ic"), better: "high" },
-  { label: "Skill vs zero", read: (m) => skill(m), better: "high" },
+  { label: "Skill vs best baseline", read: (m) => skill(m), better: "high" },
   { label: "Zero-baseline RMSE", read: (m) => baselineRmse(m, "zero"), better: "low" },
   { label: "Mean-baseline RMSE", read: (m) => baselineRmse(m, "mean"), better: "low" },
 ];

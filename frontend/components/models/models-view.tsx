@@ -15,6 +15,7 @@ import { CompareVersions } from "./compare-versions";
 import { LiveMetricsCard } from "./live-metrics";
 import { ReasonConfirm } from "./reason-confirm";
 import { TrainPanel } from "./train-panel";
+import { ValidationReport } from "./validation-report";
 import { VersionsTable } from "./versions-table";
 
 export function ModelsView() {
@@ -67,6 +68,10 @@ export function ModelsView() {
         </Widget>
       </Card>
       <LiveMetricsCard versions={models.data?.available_versions ?? []} />
+
+      <Card title="Validation report" testId="card-validation-report">
+        <Widget state={models}>{(data) => <ValidationReport models={data.models} />}</Widget>
+      </Card>
 
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Operator controls" testId="card-controls">

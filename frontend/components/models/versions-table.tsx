@@ -3,7 +3,7 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/states";
 import { fmtDate, fmtDateTime, fmtNum, fmtPct } from "@/lib/format";
-import { metric, skill, summarizeWindow } from "@/lib/metrics";
+import { baselineName, interval, intervalTone, metric, skill, summarizeWindow } from "@/lib/metrics";
 import type { ModelSummary } from "@/lib/types";
 import { useSession } from "@/lib/use-session";
 
@@ -37,7 +37,9 @@ export function VersionsTable({
             <th className="py-2 pr-2 text-right font-medium">Rows</th>
             <th className="py-2 pr-2 font-medium">Data window</th>
             <th className="py-2 pr-2 text-right font-medium">Val. RMSE</th>
-            <th className="py-2 pr-2 text-right font-medium">Skill</th>
+            <th className="py-2 pr-2 text-right font-medium" title="Skill against the best of the zero and training-mean baselines, with its 90% interval">
+              Skill (90% CI)
+            </th>
             <th className="py-2 pr-2 text-right font-medium">Dir. acc.</th>
             <th className="py-2 pr-2 text-right font-medium">IC</th>
             {controls ? <th className="py-2 font-medium">Action</th> : null}
@@ -70,7 +72,7 @@ export function VersionsTable({
                   ) : null}
                 </td>
                 <td className="py-2 pr-2 text-right font-mono">{fmtNum(metric(val, "rmse"), 4)}</td>
-                <td className="py-2 pr-2 text-right font-mono">{fmtPct(skill(val))}</td>
+                <SkillCell set={val} />
                 <td className="py-2 pr-2 text-right font-mono">{fmtPct(metric(val, "directional_accuracy"))}</td>
                 <td className="py-2 pr-2 text-right font-mono">{fmtNum(metric(val, "ic"), 3)}</td>
                 {controls ? (
@@ -93,5 +95,33 @@ export function VersionsTable({
         </tbody>
       </table>
     </div>
+  );
+}
+
+const TONE_TEXT = {
+  good: "text-[var(--good)]",
+  bad: "text-[var(--bad)]",
+  warn: "text-[var(--warn)]",
+  neutral: "",
+} as const;
+
+/** Skill vs the best baseline, coloured by its 90% interval (not by its sign). */
+function SkillCell({ set }: { set: ModelSummary["validation_metrics"] }) {
+  const ci = interval(set, "skill_ci");
+  const tone = intervalTone(ci);
+  return (
+    <td
+      className={`py-2 pr-2 text-right font-mono ${TONE_TEXT[tone]}`}
+      data-testid="skill-cell"
+      data-tone={tone}
+      title={set?.skill_vs ? `vs the ${baselineName(set.skill_vs)}` : undefined}
+    >
+      {fmtPct(skill(set))}
+      {ci ? (
+        <span className="block text-xs">
+          {fmtPct(ci[0])}…{fmtPct(ci[1])}
+        </span>
+      ) : null}
+    </td>
   );
 }

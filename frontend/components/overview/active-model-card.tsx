@@ -7,7 +7,7 @@ import { Widget } from "@/components/ui/widget";
 import { getModels } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
 import { fmtDateTime, fmtNum, fmtPct } from "@/lib/format";
-import { baselineRmse, metric, skill } from "@/lib/metrics";
+import { baselineName, baselineRmse, interval, intervalTone, metric, skill } from "@/lib/metrics";
 import type { ModelsResponse } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
@@ -29,6 +29,8 @@ export function ActiveModelCard() {
           const model = activeOf(data)!;
           const val = model.validation_metrics;
           const s = skill(val);
+          const ci = interval(val, "skill_ci");
+          const tone = intervalTone(ci);
           return (
             <div className="space-y-3">
               <div className="flex items-baseline gap-3">
@@ -39,7 +41,11 @@ export function ActiveModelCard() {
                 <span className="text-xs text-[var(--muted)]">created {fmtDateTime(model.created_at)}</span>
               </div>
               <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
-                <Stat label="Skill vs zero baseline" value={fmtPct(s)} tone={s === null ? undefined : s > 0 ? "good" : "bad"} />
+                <Stat
+                  label={`Skill vs ${baselineName(val?.skill_vs)}`}
+                  value={ci ? `${fmtPct(s)} (90% CI ${fmtPct(ci[0])}…${fmtPct(ci[1])})` : fmtPct(s)}
+                  tone={tone === "good" || tone === "bad" ? tone : undefined}
+                />
                 <Stat label="Validation RMSE" value={fmtNum(metric(val, "rmse"), 4)} />
                 <Stat label="Zero-baseline RMSE" value={fmtNum(baselineRmse(val, "zero"), 4)} />
                 <Stat label="Directional accuracy" value={fmtPct(metric(val, "directional_accuracy"))} />

@@ -44,7 +44,15 @@ export function PredictionCard({ prediction }: { prediction: Prediction }) {
 
       <div>
         <div className="mb-1 flex justify-between text-xs text-[var(--muted)]">
-          <span>P(up) {fmtPct(p.probability_up)}</span>
+          <span>
+            P(up) {fmtPct(p.probability_up)}
+            {typeof p.base_rate === "number" ? (
+              <span className="text-[var(--muted)]" data-testid="base-rate">
+                {" "}
+                vs base rate {fmtPct(p.base_rate)}
+              </span>
+            ) : null}
+          </span>
           <span>P(down) {fmtPct(p.probability_down)}</span>
         </div>
         <ProgressBar value={p.probability_up} label="Probability of an up move" color="var(--good)" />

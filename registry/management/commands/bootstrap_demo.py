@@ -1,7 +1,10 @@
 """``manage.py bootstrap_demo``: idempotent first start (used by ``make run``).
 
-Reconciles with storage, writes the demo CSVs if the CSV source has none, and trains v1 with
-policy ``always`` when the registry has no version at all.
+Reconciles with storage, writes the demo CSVs if the CSV source has none (ending on today's
+business day, so the first prediction is ``fresh``), and trains v1 when the registry has no
+version at all, under the ``if_better`` gate like any other version: the demo data carry a
+documented learnable effect, so v1 beats the naive baselines and goes live. If it did not,
+it would stay held and the command says why.
 """
 
 from __future__ import annotations
@@ -45,9 +48,16 @@ class Command(BaseCommand):
         self.stdout.write("Training v1 on the demo data ...")
         try:
             version = train_model(
-                params={"activation_policy": "always"}, actor=Actor.system("bootstrap_demo")
+                params={"activation_policy": "if_better"}, actor=Actor.system("bootstrap_demo")
             )
         except AppError as exc:
             raise CommandError(f"training failed: {exc.code}: {exc.message}") from exc
-        self.stdout.write(self.style.SUCCESS(f"{version.version} trained and active"))
+        decision = getattr(version, "policy_decision", None)
+        reason = getattr(decision, "reason", "")
+        if version.is_active:
+            self.stdout.write(self.style.SUCCESS(f"{version.version} trained and active"))
+        else:
+            self.stdout.write(self.style.WARNING(f"{version.version} trained but held"))
+        if reason:
+            self.stdout.write(f"Promotion: {reason}")
         call_command("models", stdout=self.stdout)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mlplatform.actors import Actor
 from mlplatform.errors import AppError
-from registry.management.commands._tables import metrics_table
+from registry.management.commands._tables import honest_summary, metrics_table
 from registry.services import train_model
 
 
@@ -59,5 +59,12 @@ class Command(BaseCommand):
         )
         if decision is not None:
             self.stdout.write(f"Activation: {decision.reason}")
+        styles = {
+            "good": self.style.SUCCESS,
+            "bad": self.style.ERROR,
+            "unclear": self.style.WARNING,
+        }
+        for line, tone in honest_summary(version):
+            self.stdout.write(styles.get(tone, str)(line))
         self.stdout.write(metrics_table(version))
         sys.stdout.flush()
