@@ -10,12 +10,16 @@ whatever the number of outcomes. Conventions (the training ones, DESIGN section 
   miss); ``base_rate``: share of rows with ``y > 0``; ``majority_rate`` = max(base, 1 - base),
   the hit rate of always calling the more frequent direction.
 - ``rmse``, ``rmse_zero`` (predict 0), ``rmse_mean`` (predict ``m``) on the same rows;
-  ``skill = 1 - rmse / min(rmse_zero, rmse_mean)``, ``skill_vs`` names the better baseline.
+  ``skill = 1 - rmse / min(rmse_zero, rmse_mean)``, ``skill_vs`` names the better baseline
+  (``zero`` or ``mean``, ``zero`` on a tie), as ``evaluation.skill_against_baselines``.
+- BUY/SELL ``hit_rate``: share of the calls the market moved that way (a call on a row that
+  did not move is a miss), as ``evaluation.hit_rate``.
 - ``brier`` = mean (p - 1[y>0])^2; ``brier_base_rate`` scores the constant forecast
   ``base_rate_reference`` (the version's training base rate when known, else the live one).
 - ``skill_ci``, ``hit_rate_ci``: 90% moving-block bootstrap over candle dates (blocks of
   ``max(horizon, 5)`` consecutive dates, every symbol of a date resampled together, the same
   rule as the validation intervals), ``BOOTSTRAP_REPS`` seeded replicates.
+- ``signals``: per call its ``n``, ``share`` and (BUY/SELL) ``hit_rate``.
 - ``reliability``: fixed bins of width 1/``RELIABILITY_BINS`` merged, in order, into at most 10
   groups of at least n/10 rows each: ``[{p_mean, up_share, n}]``.
 """
@@ -138,11 +142,12 @@ def day_sums(
         for name in SIGNALS:
             chosen = sig[sl] == name
             if chosen.any():
-                chosen_moved = chosen & moved
+                # a call hits when the market moved its way (BUY up, SELL down)
+                went = yy > 0 if name == "BUY" else yy < 0
                 signals[name] = [
                     int(chosen.sum()),
-                    int(np.nansum(ff[chosen_moved])),
-                    int(chosen_moved.sum()),
+                    int((chosen & went).sum()) if name != "HOLD" else 0,
+                    int((chosen & moved).sum()),
                 ]
         out.append(
             {
@@ -303,9 +308,9 @@ def summarize(
     skill_zero = 1.0 - rmse / rmse_zero if rmse_zero > 0 else float("nan")
     skill_mean = 1.0 - rmse / rmse_mean if rmse_mean > 0 else float("nan")
     if math.isfinite(rmse_mean) and rmse_mean < rmse_zero:
-        skill, skill_vs = skill_mean, "baseline_mean"
+        skill, skill_vs = skill_mean, "mean"
     else:
-        skill, skill_vs = skill_zero, "baseline_zero"
+        skill, skill_vs = skill_zero, "zero"
     # Brier of p and of the constant b, both from sums: sum (p - u)^2 = sum p^2 - 2 sum p u + ups.
     brier = (float(days.sum_p2.sum()) - 2.0 * float(days.sum_p_up.sum()) + ups) / n
     b = base_rate if base_rate_reference is None else float(base_rate_reference)
@@ -322,7 +327,8 @@ def summarize(
         count, hits, moved_s = signal_sums[name]
         entry: dict[str, Any] = {"n": count, "share": count / n}
         if name != "HOLD":
-            entry["hit_rate"] = hits / moved_s if moved_s else None
+            # as on validation (evaluation.hit_rate): a call the market did not move is a miss
+            entry["hit_rate"] = hits / count if count else None
         signals[name] = entry
     intervals = (
         bootstrap_intervals(days, horizon=horizon)

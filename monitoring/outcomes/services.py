@@ -29,8 +29,8 @@ from monitoring.outcomes.scoring import (
     outcomes_revision_bump,
     outcomes_score,
 )
-from predictions import scoring as serving_scoring
 from predictions.cache import latest_row
+from predictions.services.inference import _item as serving_item
 from predictions.services.inference import _model_spec, symbol_normalize
 from registry.loading import loaded_model_get
 from registry.selectors import model_version_get
@@ -158,9 +158,7 @@ def outcomes_replay(
                 summary.skipped.setdefault(symbol, f"{exc.code}: {exc.message}")
                 continue
             expected = loaded.model.predict_one(feature_row.values[spec.columns])
-            outputs = serving_scoring.outputs_map(
-                expected_return=expected, residual_std=loaded.residual_std, degraded=False
-            )
+            outputs = serving_item(loaded=loaded, expected_return=expected, degraded=False)
             stamp = int(candles["timestamp"].iloc[i].as_unit("ns").value)
             served.append(
                 {

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from scipy import stats
 
 from mlplatform.actors import Actor
+from mlplatform.core import evaluation
 from mlplatform.core.features import FEATURE_NAMES, compute_features
 from mlplatform.errors import ValidationFailed
 from mlplatform.market_data import market_data_source_reset
@@ -130,30 +131,36 @@ def test_replay_metrics_equal_an_independent_recomputation(replayed) -> None:
     np.testing.assert_allclose(merged["expected_return"], merged["er"], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(merged["realized_return"], merged["y"], rtol=1e-12, atol=1e-15)
 
-    y, e = scored["y"].to_numpy(), scored["er"].to_numpy()
-    p = stats.norm.cdf(e / version.residual_std)
+    # the metric definitions of mlplatform.core.evaluation (validation's), row by row
+    y, e = merged["y"].to_numpy(), merged["er"].to_numpy()
+    p = merged["probability_up"].to_numpy()
     up = (y > 0).astype(float)
-    moved = y != 0
     m = loaded_model_get(version=version.version).model.intercept
-    rmse = np.sqrt(np.mean((y - e) ** 2))
-    rmse_zero = np.sqrt(np.mean(y**2))
-    rmse_mean = np.sqrt(np.mean((y - m) ** 2))
+    skills = evaluation.skill_against_baselines(y, e, train_mean=m)
     live = performance_report(version=version.version, source="replay")["live"]
     assert live["n"] == len(scored)
-    assert live["hit_rate"] == pytest.approx(np.mean(np.sign(e[moved]) == np.sign(y[moved])))
+    assert live["hit_rate"] == pytest.approx(evaluation.directional_accuracy(y, e))
     assert live["base_rate"] == pytest.approx(up.mean())
-    assert live["rmse"] == pytest.approx(rmse, rel=1e-9)
-    assert live["rmse_zero"] == pytest.approx(rmse_zero, rel=1e-9)
-    assert live["rmse_mean"] == pytest.approx(rmse_mean, rel=1e-9)
-    assert live["skill"] == pytest.approx(1 - rmse / min(rmse_zero, rmse_mean), rel=1e-9)
+    for key in ("rmse", "rmse_zero", "rmse_mean", "skill", "skill_zero", "skill_mean"):
+        assert live[key] == pytest.approx(skills[key], rel=1e-9), key
+    assert live["skill_vs"] == skills["skill_vs"]
+    assert live["ic"] == pytest.approx(evaluation.spearman_ic(y, e), rel=1e-9)
     assert live["ic"] == pytest.approx(stats.spearmanr(e, y).statistic, rel=1e-9)
-    assert live["brier"] == pytest.approx(np.mean((p - up) ** 2), rel=1e-9)
-    assert live["brier_base_rate"] == pytest.approx(np.mean((up.mean() - up) ** 2), rel=1e-9)
-    buy = p > 0.55
-    if buy.any():
-        assert live["signals"]["BUY"]["share"] == pytest.approx(buy.mean())
-        hits = (np.sign(e) == np.sign(y))[buy & moved]
-        assert live["signals"]["BUY"]["hit_rate"] == pytest.approx(hits.mean())
+    assert live["brier"] == pytest.approx(evaluation.brier_score(up, p), rel=1e-9)
+    reference = ((version.validation_metrics or {}).get("calibration") or {}).get("base_rate")
+    b = up.mean() if reference is None else reference
+    assert live["brier_base_rate"] == pytest.approx(evaluation.brier_score(up, np.full_like(p, b)))
+    signals = Outcome.objects.filter(source="replay", status="scored").values_list(
+        "symbol", "candle_date", "prediction"
+    )
+    calls = {(sym, str(day)): sig for sym, day, sig in signals}
+    signal = np.array([calls[(r.symbol, r.date)] for r in merged.itertuples()])
+    for name, direction in (("BUY", 1.0), ("SELL", -1.0)):
+        chosen = signal == name
+        if chosen.any():
+            assert live["signals"][name]["share"] == pytest.approx(chosen.mean())
+            want = evaluation.hit_rate(y, np.where(chosen, direction, 0.0))
+            assert live["signals"][name]["hit_rate"] == pytest.approx(want)
     assert sum(b["n"] for b in live["reliability"]) == len(scored)
     lo, hi = live["skill_ci"]
     assert lo <= hi

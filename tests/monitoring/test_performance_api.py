@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from audit.models import AuditEvent
+from mlplatform.core import evaluation
 from monitoring.models import Outcome
 from monitoring.outcomes import live_metrics
 from monitoring.outcomes.scoring import hit_of, outcome_daily_rebuild, outcomes_revision_bump
@@ -237,7 +238,7 @@ def test_daily_sums_match_row_level_metrics() -> None:
     assert live["brier_base_rate"] == pytest.approx(np.mean((0.52 - up) ** 2))
     sell = signals == "SELL"
     assert live["signals"]["SELL"]["hit_rate"] == pytest.approx(
-        np.mean((np.sign(e) == np.sign(y))[sell & moved])
+        evaluation.hit_rate(y, np.where(sell, -1.0, 0.0))
     )
     table = live["reliability"]
     assert sum(g["n"] for g in table) == 400 and len(table) <= 10

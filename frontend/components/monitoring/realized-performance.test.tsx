@@ -27,7 +27,7 @@ function makeReport(overrides: Partial<PerformanceReport> = {}): PerformanceRepo
     rmse_zero: 0.022,
     rmse_mean: 0.0221,
     skill: 0.045,
-    skill_vs: "baseline_zero",
+    skill_vs: "zero",
     skill_zero: 0.045,
     skill_mean: 0.05,
     skill_ci: [0.01, 0.08] as [number, number],
