@@ -8,6 +8,7 @@ date (so a version no longer served, or a replay of past dates, still has a wind
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -117,22 +118,32 @@ def outcomes_revision() -> int:
     return int(value.first() or 0)
 
 
+def performance_report_json(
+    *, version: str | None = None, days: int | None = None, source: str = "live"
+) -> bytes:
+    """``GET /monitoring/performance`` as JSON bytes: live metrics, status and daily series.
+
+    Computed from the daily sums (see the module docstring), then cached as rendered JSON until
+    the next scoring run or replay changes outcomes (or the version is (de)activated), so a
+    repeated read costs two small queries and a cache hit.
+    """
+    row = _version_row(version)
+    revision = outcomes_revision()
+    key = f"monitoring:performance:{row.version}:{source}:{days}:{row.is_active}:{revision}"
+    body = cache.get(key)
+    if body is None:
+        report = performance_report_compute(row=row, days=days, source=source)
+        report["is_active"] = bool(row.is_active)
+        body = json.dumps(report, allow_nan=False, separators=(",", ":")).encode()
+        cache.set(key, body, REPORT_CACHE_SECONDS)
+    return body
+
+
 def performance_report(
     *, version: str | None = None, days: int | None = None, source: str = "live"
 ) -> dict[str, Any]:
-    """``GET /monitoring/performance``: live metrics, status and daily series of one version.
-
-    Computed from the daily sums (see the module docstring), then cached until the next
-    scoring run or replay changes outcomes.
-    """
-    row = _version_row(version)
-    key = f"monitoring:performance:{row.version}:{source}:{days}:{outcomes_revision()}"
-    report = cache.get(key)
-    if report is None:
-        report = performance_report_compute(row=row, days=days, source=source)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
-    report["is_active"] = bool(row.is_active)
-    return report
+    """The same report as a dict."""
+    return json.loads(performance_report_json(version=version, days=days, source=source))
 
 
 def performance_report_compute(*, row: ModelVersion, days: int | None, source: str) -> dict:

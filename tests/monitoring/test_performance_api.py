@@ -12,6 +12,7 @@ from mlplatform.core import evaluation
 from monitoring.models import Outcome
 from monitoring.outcomes import live_metrics
 from monitoring.outcomes.scoring import hit_of, outcome_daily_rebuild, outcomes_revision_bump
+from monitoring.performance_apis import PerformanceSerializer
 from predictions.scoring import outputs_map
 
 from .conftest import model_version_create
@@ -97,7 +98,12 @@ def test_report_of_the_active_version_with_prefix(v1, api_client) -> None:
         probability_up=0.5,
         predicted_at=START,
     )
-    body = api_client.get("/api/v1/monitoring/performance").json()
+    response = api_client.get("/api/v1/monitoring/performance")
+    assert response["Content-Type"] == "application/json" and response["X-Request-ID"]
+    body = response.json()
+    # the body is what the schema says it is
+    contract = PerformanceSerializer(data=body)
+    assert contract.is_valid(), contract.errors
     assert body["version"] == "v1" and body["source"] == "live"
     assert body["scored"] == n and body["pending"] == 1 and body["unscorable"] == 0
     assert body["validation"] == {"skill": 0.0, "train_mean": 0.0}
