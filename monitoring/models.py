@@ -115,7 +115,7 @@ class OutcomeDaily(models.Model):
     sum_p = models.FloatField(default=0.0)
     sum_p2 = models.FloatField(default=0.0)
     sum_p_up = models.FloatField(default=0.0)
-    #: reliability bins of width 1/RELIABILITY_BINS: [[bin, n, sum_p, ups], ...]
+    #: reliability bins of width 1/RELIABILITY_BINS, flat: [bin, n, sum_p, ups, bin, ...]
     bins = models.JSONField(default=list)
     #: {"BUY": [n, hits, moved], "SELL": [...], "HOLD": [...]}
     signals = models.JSONField(default=dict)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -60,7 +61,7 @@ class DayArrays:
     sum_p: np.ndarray
     sum_p2: np.ndarray
     sum_p_up: np.ndarray
-    bins: list[list[list[float]]]
+    bins: list[list[float]]  # per day, flat: bin, n, sum_p, ups, bin, n, ...
     signals: list[dict[str, list[int]]]
 
     def __len__(self) -> int:
@@ -165,7 +166,7 @@ def day_sums(
                 "sum_p": float(pp.sum()),
                 "sum_p2": float(pp @ pp),
                 "sum_p_up": float(pp @ uu),
-                "bins": [bins[key] for key in sorted(bins)],
+                "bins": [value for key in sorted(bins) for value in bins[key]],
                 "signals": signals,
             }
         )
@@ -225,12 +226,13 @@ def _bootstrap(stacked: np.ndarray, *, horizon: int, reps: int) -> dict:
 
 def reliability_table(days: DayArrays) -> list[dict[str, Any]]:
     """Fixed-width bins merged into at most ``RELIABILITY_GROUPS`` groups of >= n/10 rows."""
-    flat = [entry for day in days.bins for entry in day]
+    size = sum(len(day) for day in days.bins)
     counts = np.zeros(RELIABILITY_BINS)
     sum_p = np.zeros(RELIABILITY_BINS)
     ups = np.zeros(RELIABILITY_BINS)
-    if flat:
-        arr = np.asarray(flat, dtype=np.float64)
+    if size:
+        flat = np.fromiter(chain.from_iterable(days.bins), dtype=np.float64, count=size)
+        arr = flat.reshape(-1, 4)
         index = arr[:, 0].astype(np.int64)
         counts = np.bincount(index, weights=arr[:, 1], minlength=RELIABILITY_BINS)
         sum_p = np.bincount(index, weights=arr[:, 2], minlength=RELIABILITY_BINS)
