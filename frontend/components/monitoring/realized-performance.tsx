@@ -51,15 +51,10 @@ function fmtInterval(ci: Interval, pct = false): string {
   return `${f(ci[0])} … ${f(ci[1])}`;
 }
 
-function validationNumber(validation: Record<string, unknown>, name: string): number | null {
-  const value = validation[name];
-  return isNum(value) ? value : null;
-}
-
 /** Live metrics next to what validation promised, one row per metric. */
 export function LiveVsValidation({ report }: { report: PerformanceReport }) {
   const live = report.live;
-  const val = report.validation as MetricSet & Record<string, unknown>;
+  const val = report.validation as MetricSet;
   const rows: { label: string; live: string; validation: string }[] = [
     { label: "Outcomes (n)", live: String(live.n), validation: fmtNum(metric(val, "n"), 0) },
     {
@@ -70,7 +65,7 @@ export function LiveVsValidation({ report }: { report: PerformanceReport }) {
     {
       label: "Skill 90% interval",
       live: fmtInterval(live.skill_ci, true),
-      validation: fmtInterval((val.skill_ci as Interval) ?? null, true),
+      validation: fmtInterval(val.skill_ci ?? null, true),
     },
     {
       label: "Hit rate",
@@ -86,12 +81,14 @@ export function LiveVsValidation({ report }: { report: PerformanceReport }) {
     {
       label: "Brier (base-rate constant)",
       live: `${fmtNum(live.brier, 4)} (${fmtNum(live.brier_base_rate, 4)})`,
-      validation: fmtNum(validationNumber((val.calibration as Record<string, unknown>) ?? {}, "brier"), 4),
+      validation: val.calibration
+        ? `${fmtNum(val.calibration.brier, 4)} (${fmtNum(val.calibration.brier_base_rate, 4)})`
+        : "—",
     },
     {
       label: "BUY / SELL hit rate",
       live: `${fmtPct(live.signals.BUY?.hit_rate)} / ${fmtPct(live.signals.SELL?.hit_rate)}`,
-      validation: "—",
+      validation: val.signals ? `${fmtPct(val.signals.BUY.hit_rate)} / ${fmtPct(val.signals.SELL.hit_rate)}` : "—",
     },
   ];
   return (
