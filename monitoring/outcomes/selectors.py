@@ -225,37 +225,3 @@ def outcome_list(
         query = query.filter(source=source)
     limit = max(1, min(int(limit), OUTCOME_LIST_MAX_LIMIT))
     return query.order_by("-candle_at", "-id")[:limit]
-
-
-def performance_by_version(*, source: str = "live") -> dict[str, dict[str, Any]]:
-    """Headline live numbers of every version with outcomes (Models page): from daily sums."""
-    rows = list(
-        OutcomeDaily.objects.filter(source=source)
-        .order_by("model_version", "date")
-        .values_list("model_version", *_DAY_FIELDS)
-    )
-    by_version: dict[str, list[tuple[Any, ...]]] = {}
-    for r in rows:
-        by_version.setdefault(r[0], []).append(r[1:])
-    horizons = dict(
-        ModelVersion.objects.filter(version__in=list(by_version)).values_list(
-            "version", "horizon_days"
-        )
-    )
-    out: dict[str, dict[str, Any]] = {}
-    for label, day_rows in by_version.items():
-        days = _day_arrays(day_rows)
-        summary = live_metrics.summarize(days, horizon=horizons.get(label, 5))
-        status, _ = live_metrics.status_decide(summary, None)
-        out[label] = {
-            "n": summary["n"],
-            "hit_rate": summary["hit_rate"],
-            "base_rate": summary["base_rate"],
-            "skill": summary["skill"],
-            "skill_ci": summary["skill_ci"],
-            "rmse": summary["rmse"],
-            "brier": summary["brier"],
-            "status": status,
-            "last_date": summary["last_date"],
-        }
-    return out
