@@ -1,7 +1,7 @@
 import axios, { AxiosError, type AxiosRequestConfig } from "axios";
 
 import { clearSession, getToken } from "./auth-store";
-import type { OutcomeSource, OutcomesResponse, PerformanceReport } from "./performance-types";
+import type { OutcomeSource, OutcomesResponse, PerformanceReport, ScoreResponse } from "./performance-types";
 import type {
   ActivateResponse,
   ActivationsResponse,
@@ -340,6 +340,11 @@ export async function adminRollback(reason: string): Promise<RollbackResponse> {
 /** POST /admin/reload */
 export async function adminReload(): Promise<ReloadResponse> {
   return post("/admin/reload");
+}
+
+/** POST /admin/score: score matured predictions now (operator) */
+export async function adminScore(): Promise<ScoreResponse> {
+  return post("/admin/score");
 }
 
 /** GET /admin/audit */

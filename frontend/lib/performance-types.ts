@@ -94,3 +94,19 @@ export interface OutcomeEntry {
 export interface OutcomesResponse {
   outcomes: OutcomeEntry[];
 }
+
+/** `POST /admin/score`: what one scoring run did. */
+export interface ScoreResponse {
+  action: "score";
+  status: "ok";
+  scored: number;
+  pending: number;
+  unscorable: number;
+  logs_read: number;
+  new_outcomes: number;
+  repeats: number;
+  retry_later: number;
+  without_candle: number;
+  last_log_id: number;
+  reasons: Record<string, number>;
+}

@@ -2,11 +2,13 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import type { PerformanceReport } from "@/lib/performance-types";
+import { signInAs, signOut } from "@/test/session";
 
 import { PerformanceDetail, RealizedPerformanceSection, reliabilityRows, rollingRows } from "./realized-performance";
 
 const api = vi.hoisted(() => ({
   getPerformance: vi.fn(),
+  adminScore: vi.fn(),
   getModels: vi.fn(() => Promise.resolve({ available_versions: ["v1", "v2"], active_version: "v2", models: [] })),
 }));
 vi.mock("@/lib/api", async (importOriginal) => ({ ...(await importOriginal<object>()), ...api }));
@@ -130,4 +132,21 @@ test("a version's replay outcomes are one choice away", async () => {
   await userEvent.selectOptions(await screen.findByTestId("performance-version"), "v1");
   await userEvent.click(screen.getByRole("button", { name: "Replay" }));
   await waitFor(() => expect(api.getPerformance).toHaveBeenLastCalledWith({ source: "replay", version: "v1" }));
+});
+
+test("an operator scores matured predictions now and sees what the run did", async () => {
+  signInAs("ops", true);
+  api.getPerformance.mockResolvedValue(makeReport());
+  api.adminScore.mockResolvedValue({ action: "score", status: "ok", scored: 12, pending: 3, unscorable: 1 });
+  render(<RealizedPerformanceSection />);
+  await userEvent.click(await screen.findByTestId("score-now"));
+  expect(await screen.findByTestId("score-result")).toHaveTextContent("Scored 12, 3 pending, 1 unscorable.");
+  signOut();
+});
+
+test("signed out, there is no Score now button", async () => {
+  api.getPerformance.mockResolvedValue(makeReport());
+  render(<RealizedPerformanceSection />);
+  await screen.findByTestId("performance-status");
+  expect(screen.queryByTestId("score-now")).not.toBeInTheDocument();
 });

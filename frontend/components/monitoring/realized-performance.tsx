@@ -7,7 +7,7 @@ import { Badge, statusTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { LastUpdated } from "@/components/ui/last-updated";
 import { Widget } from "@/components/ui/widget";
-import { getModels, getPerformance } from "@/lib/api";
+import { adminScore, getModels, getPerformance, toApiError } from "@/lib/api";
 import { REFRESH_MS } from "@/lib/config";
 import { fmtDate, fmtNum, fmtPct, humanize, isNum } from "@/lib/format";
 import { metric, skill } from "@/lib/metrics";
@@ -20,6 +20,7 @@ import type {
 } from "@/lib/performance-types";
 import type { MetricSet } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
+import { useSession } from "@/lib/use-session";
 
 const WINDOWS = [
   { label: "All", days: undefined },
@@ -199,6 +200,18 @@ export function RealizedPerformanceSection() {
   const [source, setSource] = useState<OutcomeSource>("live");
   const [version, setVersion] = useState<string>("");
   const versions = useApi("performance:versions", getModels, { refreshMs: REFRESH_MS });
+  const { isOperator } = useSession();
+  const [scoring, setScoring] = useState<string | null>(null);
+  const scoreNow = async () => {
+    setScoring("Scoring…");
+    try {
+      const res = await adminScore();
+      setScoring(`Scored ${res.scored}, ${res.pending} pending, ${res.unscorable} unscorable.`);
+      state.refresh();
+    } catch (err) {
+      setScoring(toApiError(err).message);
+    }
+  };
   const params = {
     ...(days ? { days } : {}),
     ...(source !== "live" ? { source } : {}),
@@ -253,10 +266,25 @@ export function RealizedPerformanceSection() {
               </button>
             ))}
           </div>
+          {isOperator ? (
+            <button
+              type="button"
+              data-testid="score-now"
+              onClick={scoreNow}
+              className="rounded border border-[var(--accent)] px-2 py-0.5 text-xs font-semibold text-[var(--accent)] hover:bg-[var(--info-bg)]"
+            >
+              Score now
+            </button>
+          ) : null}
           <LastUpdated at={state.lastUpdated} everyMs={REFRESH_MS} onRefresh={state.refresh} />
         </>
       }
     >
+      {scoring ? (
+        <p className="mb-2 text-xs text-[var(--muted)]" data-testid="score-result">
+          {scoring}
+        </p>
+      ) : null}
       <Widget
         state={state}
         loadingLines={6}
