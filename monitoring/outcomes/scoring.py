@@ -24,6 +24,7 @@ down, rate limited, an invalid file): stays ``pending`` and is retried next run.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -406,14 +407,55 @@ def outcome_daily_rebuild(touched: set[tuple[str, str, date]]) -> int:
                 realized=np.array(y),
                 train_mean=means.get(version),
             )
-            objects = [OutcomeDaily(model_version=version, source=source, **s) for s in sums]
             with transaction.atomic():
                 OutcomeDaily.objects.filter(
                     model_version=version, source=source, date__in=part
                 ).delete()
-                OutcomeDaily.objects.bulk_create(objects, batch_size=1000)
-            written += len(objects)
+                _daily_insert(version, source, sums)
+            written += len(sums)
     return written
+
+
+_DAILY_NUMBERS = (
+    "n",
+    "moved",
+    "hits",
+    "ups",
+    "sum_y",
+    "sum_y2",
+    "sse_model",
+    "sse_mean",
+    "sum_p",
+    "sum_p2",
+    "sum_p_up",
+)
+
+
+def _daily_insert(version: str, source: str, sums: list[dict[str, Any]]) -> None:
+    """One INSERT statement per batch of daily rows (the ORM's bulk_create spent ~250 us per
+    row preparing 16 values each)."""
+    if not sums:
+        return
+    ops = connection.ops
+    json_mark = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    columns = ("model_version", "source", "date", *_DAILY_NUMBERS, "bins", "signals")
+    names = ", ".join(ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * (len(columns) - 2) + [json_mark, json_mark])
+    sql = f"INSERT INTO {OutcomeDaily._meta.db_table} ({names}) VALUES ({marks})"
+    rows = [
+        (
+            version,
+            source,
+            ops.adapt_datefield_value(day["date"]),
+            *(day[name] for name in _DAILY_NUMBERS),
+            json.dumps(day["bins"], separators=(",", ":")),
+            json.dumps(day["signals"], separators=(",", ":")),
+        )
+        for day in sums
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def outcomes_revision_bump() -> None:
