@@ -16,7 +16,7 @@ from bench.harness import BENCH_DIR, ROOT, Result, progress
 from bench.machine import machine_facts
 from bench.report import load_json, print_report, write_json, write_performance_doc
 
-ENTRIES: tuple[str, ...] = ("features", "drift", "training", "serving", "deploy")
+ENTRIES: tuple[str, ...] = ("features", "drift", "training", "serving", "deploy", "outcomes")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

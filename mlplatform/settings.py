@@ -322,6 +322,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["mlplatform.api.schema.only_prefixed_endpoints"],
+    # drift snapshots and outcomes both have a "source" with their own choices
+    "ENUM_NAME_OVERRIDES": {"OutcomeSourceEnum": "monitoring.models.Outcome.Source"},
 }
 
 # --- Background tasks --------------------------------------------------------------------
@@ -377,6 +379,8 @@ PREDICTION_LOG_SYNCHRONOUS_COMMIT = env_bool("PREDICTION_LOG_SYNCHRONOUS_COMMIT"
 #: /monitoring/freshness turns "stale" past these ages (latest candle per symbol; newest model).
 FRESHNESS_MAX_CANDLE_AGE_HOURS = env_float("FRESHNESS_MAX_CANDLE_AGE_HOURS", 96.0)
 FRESHNESS_MAX_MODEL_AGE_DAYS = env_float("FRESHNESS_MAX_MODEL_AGE_DAYS", 30.0)
+#: The worker scores matured predictions this often (monitoring.tasks.outcome_scoring_task).
+OUTCOME_SCORING_INTERVAL_SECONDS = env_int("OUTCOME_SCORING_INTERVAL_SECONDS", 3600, minimum=0)
 
 # --- Processes: gunicorn, the worker, schedules, metrics ---------------------------------
 # Read by mlplatform/gunicorn_conf.py (every launcher starts gunicorn with it). Cloud Run gives

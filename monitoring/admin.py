@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from audit.admin import ReadOnlyAdmin
 from mlplatform.admin_display import number_format, readable
-from monitoring.models import DriftSnapshot
+from monitoring.models import DriftSnapshot, Outcome
 
 #: Report keys shown as their own rows; the per-feature table and anything else follow.
 _SUMMARY_KEYS = (
@@ -62,3 +62,20 @@ class DriftSnapshotAdmin(ReadOnlyAdmin):
         report: dict[str, Any] = obj.report or {}
         rest = {k: v for k, v in report.items() if k not in (*_SUMMARY_KEYS, "details")}
         return readable(rest)
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ReadOnlyAdmin):
+    list_display = (
+        "candle_at",
+        "model_version",
+        "source",
+        "symbol",
+        "status",
+        "prediction",
+        "expected_return",
+        "realized_return",
+        "hit",
+    )
+    list_filter = ("source", "status", "model_version")
+    search_fields = ("symbol",)

@@ -22,6 +22,55 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 OPERATOR = ("e2e-operator", "e2e-password")
 
 
+#: Trading days the replayed version is trained without, then replayed over.
+REPLAY_ROWS = 260
+
+
+def _shell(env: dict[str, str], code: str) -> str:
+    done = subprocess.run(
+        [PY, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def replay_prepare(env: dict[str, str], work: Path) -> str:
+    """A held version trained on the demo data minus its last year, replayed over that year
+    (``manage.py replay``), so the Realized performance section has real points to draw."""
+    source = Path(_shell(env, "from django.conf import settings; print(settings.MARKET_DATA_DIR)"))
+    cut = work / "market-cut"
+    cut.mkdir()
+    first_removed, last = "", ""
+    for path in sorted(source.glob("*.csv")):
+        lines = path.read_text().splitlines()
+        (cut / path.name).write_text("\n".join(lines[:-REPLAY_ROWS]) + "\n")
+        first_removed = max(first_removed, lines[-REPLAY_ROWS].split(",")[0])
+        last = max(last, lines[-1].split(",")[0])
+    print("==> e2e: a held version trained a year short, replayed over that year", flush=True)
+    subprocess.run(
+        [PY, "manage.py", "train", "--activate", "never"],
+        cwd=ROOT,
+        env={**env, "MARKET_DATA_DIR": str(cut)},
+        check=True,
+    )
+    label = _shell(
+        env,
+        "from registry.models import ModelVersion; "
+        "print(ModelVersion.objects.order_by('-number').first().version)",
+    )
+    subprocess.run(
+        [PY, "manage.py", "replay", label, "--from", first_removed, "--to", last],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return label
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="mlp-e2e-"))
     backend_port, dashboard_port = free_port(), free_port()
@@ -53,6 +102,7 @@ def main() -> int:
     manage("migrate", "--no-input", "-v0")
     manage("create_operator", OPERATOR[0], "--password", OPERATOR[1])
     manage("bootstrap_demo")
+    env["E2E_REPLAY_VERSION"] = replay_prepare(env, work)
 
     print(f"==> e2e: building the dashboard against {backend}", flush=True)
     frontend = ROOT / "frontend"

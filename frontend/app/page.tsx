@@ -6,6 +6,7 @@ import { HealthCard } from "@/components/overview/health-card";
 import { LastTrainingCard } from "@/components/overview/last-training-card";
 import { LatencyCard } from "@/components/overview/latency-card";
 import { ReadinessCard } from "@/components/overview/readiness-card";
+import { RealizedPerformanceCard } from "@/components/overview/realized-performance-card";
 
 export default function OverviewPage() {
   return (
@@ -24,6 +25,7 @@ export default function OverviewPage() {
         <ReadinessCard />
         <DriftStatusCard />
         <LatencyCard />
+        <RealizedPerformanceCard />
         <FreshnessCard />
         <div className="md:col-span-2 xl:col-span-3">
           <LastTrainingCard />

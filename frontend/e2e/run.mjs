@@ -7,6 +7,7 @@
 //   E2E_TRAIN_TIMEOUT_MS how long a training run may take                 default 300000
 //   E2E_REGISTRY_DIR    the backend's local MODEL_REGISTRY_DIR (the missing-artifact scenario
 //                       hides a file there and puts it back)            set by scripts/e2e_harness.py
+//   E2E_REPLAY_VERSION  the version the harness replayed (manage.py replay) default v2
 //
 // The backend must hold demo data, an active version and the operator (scripts/e2e_harness.py
 // prepares all three). Screenshots go to frontend/test-output/. The last line printed is
@@ -801,6 +802,47 @@ async function run(browser) {
         headers: { Authorization: `Token ${ctx.token}` },
       });
       check(res.status === 401, `the signed-out token still works (HTTP ${res.status})`);
+    },
+    { page },
+  );
+
+  await step(
+    "realized performance: a replayed version's scored outcomes are drawn with real points",
+    async () => {
+      const version = process.env.E2E_REPLAY_VERSION || "v2";
+      const report = await pageFetch(page, `${API}/monitoring/performance?version=${version}&source=replay`);
+      check(report.status === 200, `GET /monitoring/performance answered ${report.status}`);
+      check(report.body.scored > 100, `only ${report.body.scored} replay outcomes scored`);
+      await page.goto(`${DASHBOARD}/monitoring`);
+      await visible(page, "card-performance");
+      await page.getByTestId("performance-version").selectOption(version);
+      await page.getByRole("button", { name: "Replay" }).click();
+      const counts = await visible(page, "performance-counts");
+      await page.waitForFunction(
+        ([v, n]) => document.querySelector('[data-testid="performance-counts"]')?.textContent?.includes(`${v} · ${n} scored`),
+        [version, report.body.scored],
+      );
+      check((await text(counts)).includes(`${report.body.scored} scored`), `counts read "${await text(counts)}"`);
+      const status = await text(page.getByTestId("performance-status"));
+      check(/ok|degraded|insufficient data/i.test(status), `status reads "${status}"`);
+      await chartPoints(page, "performance-reliability-chart", Math.min(2, report.body.live.reliability.length));
+      await chartPoints(page, "performance-skill-chart", 0, { line: true });
+      await chartPoints(page, "performance-hit-chart", 0, { line: true });
+      const table = await text(page.getByTestId("performance-table"));
+      check(table.includes("Skill vs best baseline") && /%/.test(table), `table reads "${table.slice(0, 120)}"`);
+      await page.goto(`${DASHBOARD}/`);
+      await visible(page, "overview-performance-status");
+      await shot(page, "realized-performance-overview");
+      await page.goto(`${DASHBOARD}/model-management`);
+      await page.waitForFunction(
+        (v) => document.querySelector(`[data-testid="live-row-${v}"]`)?.textContent?.includes("hit"),
+        version,
+      );
+      await page.goto(`${DASHBOARD}/monitoring`);
+      await page.getByTestId("performance-version").selectOption(version);
+      await page.getByRole("button", { name: "Replay" }).click();
+      await chartPoints(page, "performance-reliability-chart", 2);
+      await shot(page, "realized-performance");
     },
     { page },
   );

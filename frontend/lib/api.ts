@@ -1,6 +1,7 @@
 import axios, { AxiosError, type AxiosRequestConfig } from "axios";
 
 import { clearSession, getToken } from "./auth-store";
+import type { OutcomeSource, OutcomesResponse, PerformanceReport, ScoreResponse } from "./performance-types";
 import type {
   ActivateResponse,
   ActivationsResponse,
@@ -278,6 +279,20 @@ export async function getLatency(series = false): Promise<LatencyResponse> {
   return get("/monitoring/latency", { params: series ? { series: 1 } : undefined });
 }
 
+/** GET /monitoring/performance (default: the active version, live traffic, all dates) */
+export async function getPerformance(
+  params: { version?: string; days?: number; source?: OutcomeSource } = {},
+): Promise<PerformanceReport> {
+  return get("/monitoring/performance", { params });
+}
+
+/** GET /monitoring/performance/outcomes */
+export async function getOutcomes(
+  params: { version?: string; symbol?: string; limit?: number; source?: OutcomeSource } = {},
+): Promise<OutcomesResponse> {
+  return get("/monitoring/performance/outcomes", { params });
+}
+
 // ---- operator session ----------------------------------------------------------------------
 
 /** POST /auth/login */
@@ -327,6 +342,11 @@ export async function adminRollback(reason: string): Promise<RollbackResponse> {
 /** POST /admin/reload */
 export async function adminReload(): Promise<ReloadResponse> {
   return post("/admin/reload");
+}
+
+/** POST /admin/score: score matured predictions now (operator) */
+export async function adminScore(): Promise<ScoreResponse> {
+  return post("/admin/score");
 }
 
 /** GET /admin/audit */

@@ -13,6 +13,7 @@ const api = vi.hoisted(() => ({
   startTraining: vi.fn(),
   adminActivate: vi.fn(),
   adminRollback: vi.fn(),
+  getPerformance: vi.fn(() => Promise.reject(new Error("no outcomes in this test"))),
 }));
 
 vi.mock("@/lib/api", async (importOriginal) => ({ ...(await importOriginal<object>()), ...api }));

@@ -12,6 +12,7 @@ import { useSession } from "@/lib/use-session";
 
 import { ActivationHistory } from "./activation-history";
 import { CompareVersions } from "./compare-versions";
+import { LiveMetricsCard } from "./live-metrics";
 import { ReasonConfirm } from "./reason-confirm";
 import { TrainPanel } from "./train-panel";
 import { ValidationReport } from "./validation-report";
@@ -76,6 +77,7 @@ export function ModelsView() {
           {(data) => <VersionsTable models={data.models} onActivate={(v) => setActivating(v)} />}
         </Widget>
       </Card>
+      <LiveMetricsCard versions={models.data?.available_versions ?? []} />
 
       <Card title="Validation report" testId="card-validation-report">
         <Widget state={models}>{(data) => <ValidationReport models={data.models} />}</Widget>

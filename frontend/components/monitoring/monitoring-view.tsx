@@ -16,6 +16,7 @@ import type { DriftSnapshot, LatencyPoint, TrainingHistoryRun } from "@/lib/type
 import { useApi } from "@/lib/use-api";
 
 import { DriftBars } from "./drift-bars";
+import { RealizedPerformanceSection } from "./realized-performance";
 import { RequestsCard } from "./requests-card";
 
 const SOURCE_COLORS = ["var(--chart-1)", "var(--chart-2)", "var(--chart-4)", "var(--chart-5)"];
@@ -210,6 +211,7 @@ function TrainingHistoryCard() {
 export function MonitoringView() {
   return (
     <div className="space-y-4">
+      <RealizedPerformanceSection />
       <DriftCard />
       <div className="grid gap-4 lg:grid-cols-2">
         <DriftHistoryCard />
