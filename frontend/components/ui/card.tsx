@@ -30,7 +30,7 @@ export function Card({
     >
       <header className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-[var(--muted)]">{title}</h2>
-        <div className="flex items-center gap-3 text-xs">
+        <div className="flex flex-wrap items-center gap-3 text-xs">
           {aside}
           {href ? (
             <Link href={href} className="font-medium text-[var(--accent)] hover:underline">
