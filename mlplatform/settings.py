@@ -367,6 +367,8 @@ DRIFT_THRESHOLD = env_float("DRIFT_THRESHOLD", 0.05)
 DRIFT_SHARE = env_float("DRIFT_SHARE", 0.5)
 DRIFT_WINDOW = env_int("DRIFT_WINDOW", 500, minimum=1)
 DRIFT_MIN_SAMPLES = env_int("DRIFT_MIN_SAMPLES", 30, minimum=1)
+#: At most this share of the served drift window may come from one client address.
+DRIFT_CLIENT_MAX_SHARE = env_float("DRIFT_CLIENT_MAX_SHARE", 0.5)
 LATENCY_WINDOW = env_int("LATENCY_WINDOW", 1000, minimum=1)
 # Request/error counts per route and status (GET /monitoring/requests): counted in memory,
 # persisted per minute every REQUEST_STATS_FLUSH_SECONDS, kept REQUEST_STATS_RETENTION_HOURS.

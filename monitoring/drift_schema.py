@@ -78,6 +78,13 @@ class DriftReportSerializer(serializers.Serializer):
     distinct_rows = serializers.IntegerField(
         required=False, help_text="Distinct (symbol, exchange, candle) rows among them."
     )
+    clients = serializers.IntegerField(
+        required=False, help_text="Distinct client addresses among the logs in the window."
+    )
+    capped_requests = serializers.IntegerField(
+        required=False,
+        help_text="Logs left out because their client had filled DRIFT_CLIENT_MAX_SHARE.",
+    )
     samples = serializers.IntegerField(required=False)
     distinct_dates = serializers.IntegerField(required=False)
     calibration_cell = CalibrationCellSerializer(required=False)

@@ -60,8 +60,14 @@ class DriftWindow:
 
     features: np.ndarray  # distinct rows x features, NaN where a value is missing
     dates: np.ndarray  # datetime64[D] per row: the candle's date (the log's when unknown)
-    requests: int  # prediction logs read
+    requests: int  # prediction logs in the window (after the per-client cap)
     distinct_rows: int
+    clients: int = 0  # distinct client addresses among those logs
+    capped: int = 0  # logs left out because their client had filled its share
+
+
+#: How far back (in multiples of the window) a capped window may read to fill itself.
+DRIFT_CANDIDATE_FACTOR = 4
 
 
 def prediction_log_drift_window(
@@ -71,17 +77,39 @@ def prediction_log_drift_window(
     ``limit`` prediction logs of ``version``: a symbol polled again before a new candle arrived
     logs the same feature vector, which counts once (the newest log of each key is kept). Logs
     without a candle time fall back to their feature vector as the key. Missing, null or
-    non-numeric values become NaN (the drift report skips rows holding one)."""
-    logs = list(
+    non-numeric values become NaN (the drift report skips rows holding one).
+
+    No client fills the window alone: each client address (``PredictionLog.client``) may
+    contribute at most ``DRIFT_CLIENT_MAX_SHARE`` of ``limit`` logs; further logs of a client
+    that has filled its share are skipped and older logs of other clients take their place,
+    read back at most ``DRIFT_CANDIDATE_FACTOR x limit`` logs. A flood longer than that leaves
+    the window short (that client's share only), which the report shows as ``clients`` and
+    ``capped_requests``; logs written outside a request (no client) are not capped."""
+    share = float(getattr(settings, "DRIFT_CLIENT_MAX_SHARE", 1.0))
+    per_client = max(1, int(np.ceil(limit * share))) if share < 1 else limit
+    candidates = limit if per_client >= limit else limit * DRIFT_CANDIDATE_FACTOR
+    logs = (
         PredictionLog.objects.filter(model_version=version)
         .order_by("-timestamp", "-id")
         .annotate(features_text=Cast("features", TextField()))
-        .values_list("symbol", "exchange", "latest_candle_at", "timestamp", "features_text")[:limit]
+        .values_list(
+            "client", "symbol", "exchange", "latest_candle_at", "timestamp", "features_text"
+        )[:candidates]
     )
+    per_client_count: dict[str, int] = {}
     seen: set[tuple[Any, ...]] = set()
     texts: list[str] = []
     stamps: list[datetime] = []
-    for symbol, exchange, candle_at, logged_at, text in logs:
+    used = capped = 0
+    for client, symbol, exchange, candle_at, logged_at, text in logs:
+        if used >= limit:
+            break
+        if client:  # "" is a log written outside a request (no client to hold to a share)
+            if per_client_count.get(client, 0) >= per_client:
+                capped += 1
+                continue
+            per_client_count[client] = per_client_count.get(client, 0) + 1
+        used += 1
         key = (symbol, exchange, candle_at) if candle_at is not None else (symbol, exchange, text)
         if key in seen:
             continue
@@ -94,8 +122,10 @@ def prediction_log_drift_window(
     return DriftWindow(
         features=_feature_matrix(texts, feature_names),
         dates=dates,
-        requests=len(logs),
+        requests=used,
         distinct_rows=len(texts),
+        clients=len(per_client_count),
+        capped=capped,
     )
 
 

@@ -177,6 +177,8 @@ def drift_live_report(
     report = _report(model, window.features, window.dates, requests=window.requests)
     report["source"] = DriftSnapshot.Source.LIVE
     report["window"] = settings.DRIFT_WINDOW
+    report["clients"] = window.clients
+    report["capped_requests"] = window.capped
     report["timestamp"] = timezone.now().isoformat()
     _live_snapshot_maybe_store(report, snapshot_interval_seconds)
     return report

@@ -197,3 +197,28 @@ def test_market_check_is_calibrated_on_the_versions_history(api_client, drift_se
         assert f"status: {body['status']}" in out.getvalue()
     finally:
         market_data_source_reset()
+
+
+def test_one_client_cannot_fill_the_served_window(api_client, drift_settings, universe) -> None:
+    _version(universe.reference)
+    # an honest client: 10 symbols x 20 days, once each (200 distinct rows), an hour ago
+    honest = []
+    at = timezone.now() - timedelta(hours=1)
+    for row in range(TRAIN_ROWS, TRAIN_ROWS + 20):
+        for s, (dates, X) in enumerate(universe.blocks):
+            at += timedelta(seconds=1)
+            log = _log("v1", f"U{s:03d}", dates[row], X[row], at)
+            log.client = "192.0.2.10"
+            honest.append(log)
+    # then a flood from one address: 1,000 logs of one symbol's last row, newer than all of them
+    dates, X = universe.blocks[0]
+    flood = []
+    for i in range(1000):
+        log = _log("v1", "U000", dates[-1], X[-1], timezone.now() - timedelta(seconds=600 - i / 10))
+        log.client = "198.51.100.7"
+        flood.append(log)
+    PredictionLog.objects.bulk_create(honest + flood)
+    body = _documented(api_client.get("/monitoring/drift").json())
+    # the flooder keeps 250 of the 500 places (one distinct row); the honest client's 200 follow
+    assert body["clients"] == 2 and body["capped_requests"] == 750
+    assert (body["requests"], body["distinct_rows"]) == (450, 201)
