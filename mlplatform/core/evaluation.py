@@ -405,27 +405,44 @@ class _RankIC(SumStatistic):
     def exact(self, y_true: np.ndarray, y_pred: np.ndarray, weights: np.ndarray) -> float | None:
         return self._exact(y_true, y_pred, weights)
 
-    def influence(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        """Each row's influence on Spearman's rho, rank estimation included.
+    def influence(self, y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float | None, np.ndarray]:
+        """``(rho, per-row influence)``: Spearman's rho and each row's influence on it.
 
         With ``a = F(pred) - 1/2`` and ``b = G(true) - 1/2`` (mid-ranks over the rows),
         ``rho = 12 E[a b]`` and a row ``i`` moves the estimate by
         ``12 (a_i b_i + E[b_j; pred_j >= pred_i] + E[a_j; true_j >= true_i])`` up to a
         constant: the last two terms are how the row shifts everyone else's rank. Fixed ranks
-        alone (``row_terms``) leave them out.
+        alone (``row_terms``) leave them out. One sort per side.
         """
         n = y_true.size
-        ones = np.ones_like(y_true)
-        a = (_weighted_mid_ranks(y_pred, ones) - 0.5) / n - 0.5
-        b = (_weighted_mid_ranks(y_true, ones) - 0.5) / n - 0.5
 
-        def above(values: np.ndarray, other: np.ndarray) -> np.ndarray:
-            order = np.argsort(-values, kind="mergesort")
+        def ranked(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            order = np.argsort(values, kind="mergesort")
+            sorted_vals = values[order]
+            starts = np.flatnonzero(np.r_[True, sorted_vals[1:] != sorted_vals[:-1]])
+            sizes = np.diff(np.r_[starts, n])
+            group = np.repeat(np.arange(starts.size), sizes)
+            mid = (starts + (sizes + 1.0) / 2.0)[group]  # mid-rank of each sorted row
+            ranks = np.empty(n)
+            ranks[order] = mid
+            return ranks, order, starts, group
+
+        def above(order: np.ndarray, starts: np.ndarray, group: np.ndarray, other: np.ndarray):
+            # sum of ``other`` over rows whose value is >= this row's (ties included)
+            tail = np.cumsum(other[order][::-1])[::-1]  # from each sorted position to the end
             out = np.empty(n)
-            out[order] = np.cumsum(other[order]) / n
+            out[order] = tail[starts][group] / n
             return out
 
-        return 12.0 * (a * b + above(y_pred, b) + above(y_true, a))
+        rt, order_t, starts_t, group_t = ranked(y_true)
+        rp, order_p, starts_p, group_p = ranked(y_pred)
+        dt, dp = rt - rt.mean(), rp - rp.mean()
+        denom = math.sqrt(float(dt @ dt) * float(dp @ dp))
+        rho = _finite_or_none(float(dt @ dp) / denom) if denom > 0 else None
+        a = (rp - 0.5) / n - 0.5
+        b = (rt - 0.5) / n - 0.5
+        psi = a * b + above(order_p, starts_p, group_p, b) + above(order_t, starts_t, group_t, a)
+        return rho, 12.0 * psi
 
     def __call__(self, y_true: Any, y_pred: Any, weights: Any = None) -> float | None:
         return spearman_ic(y_true, y_pred, weights)
@@ -733,10 +750,10 @@ def date_hac_intervals(
         if not isinstance(statistic, SumStatistic):
             continue
         if isinstance(statistic, _RankIC):
-            estimate = statistic(t, p)
+            estimate, row_influence = statistic.influence(t, p)
             if estimate is None:
                 continue
-            per_date = np.bincount(date_index, weights=statistic.influence(t, p), minlength=n_dates)
+            per_date = np.bincount(date_index, weights=row_influence, minlength=n_dates)
             influence = (per_date - per_date.mean()) * (n_dates / t.size)
         else:
             terms = statistic.row_terms(t, p)
