@@ -45,7 +45,12 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def bootstrap_coverage(
-    reps: int = 200, n_boot: int = 500, *, n_dates: int = N_DATES, n_symbols: int = N_SYMBOLS
+    reps: int = 200,
+    n_boot: int = 500,
+    *,
+    n_dates: int = N_DATES,
+    n_symbols: int = N_SYMBOLS,
+    bootstraps: bool = True,
 ) -> dict[str, Any]:
     """Coverage of the 90% intervals (HAC, date blocks, naive iid rows) over ``reps`` panels."""
     # ~5M population rows: the truth's own sampling error is <= 0.1 of a panel's standard error
@@ -59,7 +64,9 @@ def bootstrap_coverage(
         "directional_edge": ev.directional_edge(pop.y, pred_pop, majority=1),
     }
     block = ev.block_length(n_dates=n_dates, horizon=HORIZON)
-    methods = ("hac", "blocks", "blocks_basic", "naive")
+    methods = ("hac", "hac_dof3", "blocks", "blocks_basic", "naive")
+    if not bootstraps:  # the HAC rows only (the bootstraps are most of the run time)
+        methods = methods[:2]
     hits = {m: dict.fromkeys(truth, 0) for m in methods}
     widths: dict[str, dict[str, list[float]]] = {m: {k: [] for k in truth} for m in hits}
     started = time.perf_counter()
@@ -75,11 +82,15 @@ def bootstrap_coverage(
             "blocks": (panel.dates, block),
             "naive": (np.arange(panel.y.size), 1),  # every row its own "date": iid rows
         }
-        for name, ci in ev.date_hac_intervals(panel.y, pred, panel.dates, stats).items():
-            if ci is not None:
-                hits["hac"][name] += int(ci[0] <= truth[name] <= ci[1])
-                widths["hac"][name].append(ci[1] - ci[0])
+        for method, dof in (("hac", None), ("hac_dof3", 3)):
+            cis = ev.date_hac_intervals(panel.y, pred, panel.dates, stats, dof=dof)
+            for name, ci in cis.items():
+                if ci is not None:
+                    hits[method][name] += int(ci[0] <= truth[name] <= ci[1])
+                    widths[method][name].append(ci[1] - ci[0])
         for method, (keys, size) in runs.items():
+            if method not in hits:
+                continue
             cis = ev.date_block_bootstrap(
                 panel.y, pred, keys, stats, block=size, n_boot=n_boot, seed=seed
             )
@@ -149,9 +160,12 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=500)
     parser.add_argument("--symbols", type=int, nargs="+", default=[N_SYMBOLS])
     parser.add_argument("--no-outliers", action="store_true", help="skip the outlier-rule rates")
+    parser.add_argument("--hac-only", action="store_true", help="skip the bootstrap baselines")
     args = parser.parse_args()
     for n_symbols in args.symbols:
-        cov = bootstrap_coverage(args.reps, args.n_boot, n_symbols=n_symbols)
+        cov = bootstrap_coverage(
+            args.reps, args.n_boot, n_symbols=n_symbols, bootstraps=not args.hac_only
+        )
         print(
             f"coverage of the 90% interval, {cov['panel']}, {cov['reps']} reps "
             f"(hac: EWC dof {cov['hac_dof']}; blocks of {cov['block_dates']} dates; "
