@@ -115,7 +115,7 @@ export interface RecentPredictionsResponse {
   entries: PredictionLogEntry[];
 }
 
-/** A 90% block-bootstrap interval `[lo, hi]`. */
+/** A 90% interval `[lo, hi]` (validation: HAC over dates; live: moving-block bootstrap). */
 export type Interval = [number, number];
 
 /** One decile of the reliability table: mean forecast vs realized share of ups. */
