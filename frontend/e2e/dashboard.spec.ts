@@ -333,12 +333,14 @@ test.describe.serial("dashboard against the real backend", () => {
     test("the new version appears in the versions table with its metrics", async () => {
         const row = await visible(page, `version-row-${ctx.newVersion}`);
         const cells = await row.locator("td").allTextContents();
-        const headers = await page.getByTestId("versions-table").locator("thead th").allTextContents();
-        const rmse = cells[headers.indexOf("Val. RMSE")] ?? "";
-        const skillCell = cells[headers.indexOf("Skill")] ?? "";
+        // innerText: a header's glossary tooltip is hidden, so not part of what it reads.
+        const headers = await page.getByTestId("versions-table").locator("thead th").allInnerTexts();
+        const column = (name: string) => headers.findIndex((h) => h.trim().startsWith(name));
+        const rmse = cells[column("Val. RMSE")] ?? "";
+        const skillCell = cells[column("Skill")] ?? "";
         check(/\d\.\d{4}/.test(rmse), `validation rmse cell reads "${rmse}"`);
         check(/%/.test(skillCell), `skill cell reads "${skillCell}"`);
-        const status = cells[headers.indexOf("Status")] ?? "";
+        const status = cells[column("Status")] ?? "";
         check(["ready", "held"].includes(status.trim()), `status cell reads "${status}"`);
         const models = await pageFetch(page, `${API}/models`);
         ctx.activeAfterTraining = models.body.active_version;
