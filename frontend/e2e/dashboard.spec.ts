@@ -335,10 +335,10 @@ test.describe.serial("dashboard against the real backend", () => {
         const cells = await row.locator("td").allTextContents();
         // innerText: a header's glossary tooltip is hidden, so not part of what it reads.
         const headers = await page.getByTestId("versions-table").locator("thead th").allInnerTexts();
-        const column = (name: string) => headers.findIndex((h) => h.trim().startsWith(name));
+        const column = (name: string) => headers.findIndex((h) => h.replace(/\s+/g, " ").trim().startsWith(name));
         const rmse = cells[column("Val. RMSE")] ?? "";
         const skillCell = cells[column("Skill")] ?? "";
-        check(/\d\.\d{4}/.test(rmse), `validation rmse cell reads "${rmse}"`);
+        check(/\d\.\d{4}/.test(rmse), `validation rmse cell reads "${rmse}" (headers ${JSON.stringify(headers)}, cells ${JSON.stringify(cells)})`);
         check(/%/.test(skillCell), `skill cell reads "${skillCell}"`);
         const status = cells[column("Status")] ?? "";
         check(["ready", "held"].includes(status.trim()), `status cell reads "${status}"`);
