@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,8 @@ def main() -> int:
             proc.start()
         web.wait_ready(want_200=False)
         procs[2].wait_http(dashboard + "/", timeout=60, want_200=False)
+        # this run's report and screenshots only (kept afterwards as CI output)
+        shutil.rmtree(frontend / "test-output", ignore_errors=True)
         print("==> e2e: running the Playwright tests (frontend/e2e) in Chromium", flush=True)
         return subprocess.run(
             ["npx", "--no-install", "playwright", "test", *sys.argv[1:]], cwd=frontend, env=env
