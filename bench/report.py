@@ -9,6 +9,7 @@ from typing import Any
 
 from bench.harness import Result, fmt_number
 from bench.machine import machine_summary
+from mlplatform.tables import render_table
 
 HEADERS = ("benchmark", "measured", "spread (min-max)", "target", "baseline", "ratio", "met")
 
@@ -55,22 +56,12 @@ def _footnotes(results: list[Result]) -> list[str]:
 
 def text_table(results: list[Result]) -> str:
     """A fixed-width table for the terminal."""
-    rows = [HEADERS, *(_cells(r) for r in results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(cell.ljust(w) for cell, w in zip(rows[0], widths, strict=True)), line]
-    out += [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows[1:]
-    ]
-    return "\n".join(out)
+    return render_table(HEADERS, [_cells(r) for r in results])
 
 
 def markdown_table(results: list[Result]) -> str:
     """The same table in GitHub markdown."""
-    rows = [HEADERS, *(_cells(r) for r in results)]
-    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(HEADERS)]
-    out += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in rows[1:]]
-    return "\n".join(out)
+    return render_table(HEADERS, [_cells(r) for r in results], markdown=True)
 
 
 def _load_now() -> list[float] | None:

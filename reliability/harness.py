@@ -9,9 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,14 +17,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import requests
+from mlplatform import scratch_db
+from mlplatform.launcher import Web, free_port
+from mlplatform.scratch_db import Database
+from mlplatform.tables import render_table
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 ADMIN_KEY = "reliability-admin-key-0123456789abcdef"
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_PG_URL = scratch_db.DEFAULT_PG_SERVER
 #: Symbols the scratch model is trained on (synthetic source: any symbol is served).
 TRAIN_SYMBOLS = ("AAPL", "MSFT", "GOOGL")
 TRAIN_LOOKBACK = 600
@@ -65,19 +64,7 @@ def outcome_table(outcomes: Sequence[Outcome]) -> str:
         )
         for o in outcomes
     ]
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-    separator = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(header), separator, *(line(r) for r in rows)])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return render_table(header, rows, markdown=True)
 
 
 def progress(message: str) -> None:
@@ -100,112 +87,23 @@ def postgres_server_url() -> str:
 
 def postgres_unreachable_reason(server_url: str | None = None) -> str | None:
     """None when PostgreSQL answers, else why not (for skip messages)."""
-    url = server_url or postgres_server_url()
-    try:
-        _pg_admin(url, timeout=3).close()
-    except Exception as exc:
-        return f"PostgreSQL at {_with_db(url, '')} is unreachable: {type(exc).__name__}: {exc}"
-    return None
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, "", ""))
+    return scratch_db.postgres_unreachable_reason(server_url or postgres_server_url())
 
 
 def _pg_admin(url: str, timeout: int = 5) -> Any:
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-        connect_timeout=timeout,
-        autocommit=True,
-    )
-
-
-@dataclass
-class Database:
-    """A scratch database the platform uses through ``url`` and the harness reads directly."""
-
-    vendor: str  # "postgresql" | "sqlite"
-    url: str
-    name: str
-    server_url: str = ""
-
-    def connect(self) -> Any:
-        if self.vendor == "sqlite":
-            return sqlite3.connect(self.name, timeout=30)
-        import psycopg
-
-        parts = urlsplit(self.server_url)
-        return psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password,
-            dbname=self.name,
-            connect_timeout=5,
-            autocommit=True,
-        )
-
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement (``%s`` placeholders on both vendors) and return its rows."""
-        if self.vendor == "sqlite":
-            sql = sql.replace("%s", "?")
-        connection = self.connect()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, tuple(params))
-            rows = cursor.fetchall() if cursor.description else []
-            if self.vendor == "sqlite":
-                connection.commit()
-            return [tuple(r) for r in rows]
-        finally:
-            connection.close()
-
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        rows = self.query(sql, params)
-        return rows[0][0] if rows else None
-
-
-def _pg_create(server_url: str, name: str, template: str | None = None) -> Database:
-    with _pg_admin(server_url) as admin:
-        suffix = f' TEMPLATE "{template}"' if template else ""
-        admin.execute(f'CREATE DATABASE "{name}"{suffix}')
-    return Database("postgresql", _with_db(server_url, name), name, server_url)
-
-
-def _pg_drop(server_url: str, name: str) -> None:
-    with contextlib.suppress(Exception), _pg_admin(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return scratch_db.pg_admin(url, timeout)
 
 
 @contextlib.contextmanager
-def scratch_database(vendor: str, workdir: Path, *, template: Database | None = None):  # type: ignore[no-untyped-def]
-    """A new empty (or ``template``-cloned) database, dropped afterwards."""
-    tag = f"rel_{uuid.uuid4().hex[:10]}"
-    if vendor == "sqlite":
-        path = workdir / f"{tag}.sqlite3"
-        if template is not None:
-            shutil.copyfile(template.name, path)
-        db = Database("sqlite", f"sqlite:///{path}", str(path))
-        try:
-            yield db
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    server = postgres_server_url()
-    db = _pg_create(server, tag, template.name if template else None)
-    try:
+def scratch_database(
+    vendor: str, workdir: Path, *, template: Database | None = None
+) -> Iterator[Database]:
+    """A new empty (or ``template``-cloned) database, dropped afterwards (the shared helper,
+    mlplatform/scratch_db.py, on the server :func:`postgres_server_url` names)."""
+    with scratch_db.scratch_database(
+        vendor, workdir, template=template, server_url=postgres_server_url(), prefix="rel"
+    ) as db:
         yield db
-    finally:
-        _pg_drop(server, tag)
 
 
 # --- the platform ------------------------------------------------------------------------------
@@ -313,8 +211,10 @@ def clone_platform(template: Prepared, workdir: Path) -> Iterator[tuple[Database
             shutil.rmtree(models, ignore_errors=True)
 
 
-class Gunicorn:
-    """gunicorn serving ``mlplatform.wsgi`` in its own process group."""
+class Gunicorn(Web):
+    """gunicorn serving ``mlplatform.wsgi`` in its own process group, started through the one
+    launcher (mlplatform/launcher.py: production's configuration); ready once ``/health``
+    answers 200 and every worker runs."""
 
     def __init__(
         self,
@@ -325,86 +225,27 @@ class Gunicorn:
         threads: int = 4,
         timeout: int = 30,
     ) -> None:
-        self.env = env
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / f"gunicorn-{self.port}.log"
-        self.command = [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "-c",  # production's configuration (mlplatform/gunicorn_conf.py)
-            "mlplatform/gunicorn_conf.py",
-            "mlplatform.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--timeout",
-            str(timeout),
-        ]
-        self.workers = workers
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self, *, wait: float = 60.0) -> Gunicorn:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        port = free_port()
+        super().__init__(
+            env,
+            port=port,
+            workers=workers,
+            threads=threads,
+            timeout=timeout,
+            log_path=workdir / f"gunicorn-{port}.log",
         )
-        log.close()
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited {self.process.returncode}: {self.log_tail()}")
-            try:
-                if requests.get(self.url + "/health", timeout=2).status_code == 200:
-                    if len(self.worker_pids()) >= self.workers:
-                        return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise TimeoutError(f"gunicorn did not answer within {wait}s: {self.log_tail()}")
 
-    def worker_pids(self) -> list[int]:
-        """The master's live child processes (gunicorn workers)."""
-        if self.process is None:
-            return []
+    def start(self, *, wait: float = 60.0) -> Gunicorn:  # type: ignore[override]
+        super().start()
         try:
-            text = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
-        except OSError:
-            return []
-        return [int(pid) for pid in text.split()]
-
-    def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+            self.wait_ready(timeout=wait)
+        except BaseException:
+            self.stop()
+            raise
+        return self
 
     def __enter__(self) -> Gunicorn:
         return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
 
 def wait_until(predicate: Any, *, timeout: float, interval: float = 0.2) -> bool:

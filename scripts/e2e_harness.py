@@ -1,5 +1,7 @@
 """End-to-end harness: real backend (gunicorn + db_worker, demo data, v1 trained, an operator),
-the production build of the dashboard pointed at it, then `node e2e/run.mjs` in Chromium.
+the production build of the dashboard pointed at it, then the Playwright tests (frontend/e2e,
+`npx playwright test`) in the system Chromium. Arguments are passed on to `playwright test`
+(e.g. `--grep sign`); the HTML report and screenshots go to frontend/test-output/.
 
 Everything runs on 127.0.0.1 in a temporary folder and is stopped at the end.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.servers import free_port, wait_for_http  # noqa: E402
+from mlplatform import launcher  # noqa: E402
+from mlplatform.launcher import free_port  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 OPERATOR = ("e2e-operator", "e2e-password")
@@ -87,6 +91,7 @@ def main() -> int:
         "TRAIN_ACTIVATION_POLICY": "always",
         "NEXT_PUBLIC_BACKEND_URL": backend,
         "NEXT_TELEMETRY_DISABLED": "1",
+        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
         "E2E_BACKEND_URL": backend,
         "E2E_DASHBOARD_URL": dashboard,
         "E2E_OPERATOR_USERNAME": OPERATOR[0],
@@ -108,65 +113,22 @@ def main() -> int:
     frontend = ROOT / "frontend"
     subprocess.run(["npm", "run", "--silent", "build"], cwd=frontend, env=env, check=True)
 
-    procs: list[subprocess.Popen[bytes]] = []
+    web = launcher.Web(env, port=backend_port, workers=2, threads=4)
+    procs = [web, launcher.worker(env), launcher.dashboard(env, "127.0.0.1", dashboard_port)]
     try:
-        procs.append(
-            subprocess.Popen(
-                [
-                    PY,
-                    "-m",
-                    "gunicorn",
-                    "-c",
-                    "mlplatform/gunicorn_conf.py",
-                    "mlplatform.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{backend_port}",
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "4",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
-        procs.append(
-            subprocess.Popen([PY, "manage.py", "worker", "--health-port", "0"], cwd=ROOT, env=env)
-        )
-        procs.append(
-            subprocess.Popen(
-                [
-                    "npm",
-                    "run",
-                    "--silent",
-                    "start",
-                    "--",
-                    "-H",
-                    "127.0.0.1",
-                    "-p",
-                    str(dashboard_port),
-                ],
-                cwd=frontend,
-                env=env,
-                start_new_session=True,
-            )
-        )
-        wait_for_http(backend + "/health", proc=procs[0])
-        wait_for_http(dashboard + "/", timeout=60, proc=procs[2])
-        print("==> e2e: running e2e/run.mjs in Chromium", flush=True)
-        return subprocess.run(["node", "e2e/run.mjs"], cwd=frontend, env=env).returncode
+        for proc in procs:
+            proc.start()
+        web.wait_ready(want_200=False)
+        procs[2].wait_http(dashboard + "/", timeout=60, want_200=False)
+        # this run's report and screenshots only (kept afterwards as CI output)
+        shutil.rmtree(frontend / "test-output", ignore_errors=True)
+        print("==> e2e: running the Playwright tests (frontend/e2e) in Chromium", flush=True)
+        return subprocess.run(
+            ["npx", "--no-install", "playwright", "test", *sys.argv[1:]], cwd=frontend, env=env
+        ).returncode
     finally:
         for proc in procs:
-            if proc.poll() is None:
-                if proc is procs[-1]:
-                    os.killpg(proc.pid, 15)
-                else:
-                    proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            proc.stop_group(grace=10)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,16 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mlplatform import launcher  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "8000"))
@@ -49,7 +52,12 @@ def prepare_dashboard() -> list[str] | None:
     if shutil.which("npm") is None:
         step("npm not found: the dashboard is skipped (install Node.js 20+ to get it)")
         return None
-    env = {**os.environ, "NEXT_PUBLIC_BACKEND_URL": BACKEND_URL, "NEXT_TELEMETRY_DISABLED": "1"}
+    env = {
+        **os.environ,
+        "NEXT_PUBLIC_BACKEND_URL": BACKEND_URL,
+        "NEXT_TELEMETRY_DISABLED": "1",
+        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",  # the e2e tests use the system Chromium
+    }
     lock = frontend / "package-lock.json"
     stamp = frontend / "node_modules" / ".installed"
     lock_hash = hashlib.sha256(lock.read_bytes()).hexdigest()
@@ -68,23 +76,12 @@ def prepare_dashboard() -> list[str] | None:
         step("building the dashboard (npm run build)")
         subprocess.run(["npm", "run", "build"], cwd=frontend, check=True, env=env)
         build_stamp.write_text(digest)
-    return ["npm", "run", "start", "--", "-H", HOST, "-p", str(DASHBOARD_PORT)]
-
-
-def port_taken(port: int) -> bool:
-    """True when something listens on HOST:port. Checked up front: with --reuse-port, a second
-    gunicorn would share the port with the first instead of failing to bind."""
-    with socket.socket() as probe:
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            return True
-    return False
+    return launcher.dashboard_command(HOST, DASHBOARD_PORT)
 
 
 def main() -> int:
     os.chdir(ROOT)
-    if port_taken(PORT):
+    if launcher.port_taken(HOST, PORT):
         print(f"==> port {PORT} on {HOST} is in use (another `make run`?); stop it or set PORT")
         return 1
     # Hashed, compressed static files (as in production): collectstatic and gunicorn must agree.
@@ -98,27 +95,16 @@ def main() -> int:
     dashboard = prepare_dashboard()
 
     env = dict(os.environ)
-    commands = {
-        "web": [
-            PY,
-            "-m",
-            "gunicorn",
-            "-c",  # workers, threads, timeouts, JSON logs, metrics: as in production
-            "mlplatform/gunicorn_conf.py",
-            "mlplatform.wsgi",
-            "--bind",
-            f"{HOST}:{PORT}",
-        ],
+    procs: dict[str, launcher.Process] = {
+        # workers, threads, timeouts, JSON logs, metrics: as in production
+        "web": launcher.Web(env, host=HOST, port=PORT),
         # db_worker + crash recovery + the periodic schedules; no health server locally
-        # ($PORT is the web's here: the worker answers on $PORT only on Cloud Run)
-        "worker": [PY, "manage.py", "worker", "--health-port", "0"],
+        "worker": launcher.worker(env),
     }
     if dashboard:
-        commands["dashboard"] = dashboard
-    procs: dict[str, subprocess.Popen[bytes]] = {}
-    for name, cmd in commands.items():
-        cwd = ROOT / "frontend" if name == "dashboard" else ROOT
-        procs[name] = subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True)
+        procs["dashboard"] = launcher.dashboard(env, HOST, DASHBOARD_PORT)
+    for proc in procs.values():
+        proc.start()
 
     stopping = False
 
@@ -140,21 +126,18 @@ def main() -> int:
     exit_code = 0
     while not stopping:
         for name, proc in procs.items():
-            if proc.poll() is not None:
-                print(f"==> {name} exited with code {proc.returncode}; stopping", flush=True)
-                exit_code = proc.returncode or 1
+            code = proc.poll()
+            if code is not None:
+                print(f"==> {name} exited with code {code}; stopping", flush=True)
+                exit_code = code or 1
                 stopping = True
                 break
         time.sleep(0.5)
     for proc in procs.values():
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.time() + 10
     for proc in procs.values():
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.time()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        proc.stop_group(grace=10)
     return exit_code
 
 

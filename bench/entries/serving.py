@@ -19,90 +19,35 @@ import dataclasses
 import http.client
 import json
 import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bench.context import Context
 from bench.entries.training import child_env, train_in_child
-from bench.harness import ROOT, Result, Timing, fmt_number, margin_text, progress, ratio
+from bench.harness import Result, Timing, fmt_number, margin_text, progress, ratio
 from bench.loadgen import LoadResult, run_python, run_wrk, wrk_path
+from mlplatform.launcher import Web
+from mlplatform.scratch_db import (
+    DEFAULT_PG_SERVER,
+    postgres_unreachable_reason,
+    scratch_database,
+)
 
 WORKERS = 2
 THREADS = 4
 P50_FACTOR = 2.0
 THROUGHPUT_SHARE = 0.5
 BATCH_FACTOR = 20.0
-DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Connection": "close"})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 @contextlib.contextmanager
 def _gunicorn(env: dict[str, str], workdir: Path, workers: int) -> Iterator[int]:
-    """Start gunicorn in its own session, yield its port once /health answers, then stop it."""
-    port = _free_port()
-    log = (workdir / "gunicorn.log").open("wb")
-    command = [sys.executable, "-m", "gunicorn", "-c", "mlplatform/gunicorn_conf.py"]
-    command += ["mlplatform.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--threads", str(THREADS)]  # production's config
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    log_path = workdir / "gunicorn.log"
-    last = "no answer"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn exited {server.returncode}: "
-                    + log_path.read_text(errors="replace")[-3000:]
-                )
-            try:
-                status, body = _get(port, "/health", timeout=2)
-                if status == 200:
-                    break
-                last = f"HTTP {status}: {body[:300]!r}"
-            except OSError as exc:
-                last = repr(exc)
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"gunicorn did not answer /health with 200 within 60 s (last: {last}); "
-                    "log: " + log_path.read_text(errors="replace")[-3000:]
-                )
-            time.sleep(0.2)
-        yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        log.close()
+    """gunicorn through the one launcher (production's config, ``workers`` x THREADS); yields its
+    port once /health answers 200, then stops it."""
+    web = Web(env, workers=workers, threads=THREADS, log_path=workdir / "gunicorn.log")
+    with web:
+        yield web.port
 
 
 class _Client:
@@ -163,48 +108,7 @@ def _pg_server_url() -> str:
 
 
 def _pg_unreachable_reason() -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg is not installed"
-    parts = urlsplit(_pg_server_url())
-    try:
-        psycopg.connect(
-            host=parts.hostname,
-            port=parts.port or 5432,
-            user=parts.username,
-            password=parts.password,
-            dbname="postgres",
-            connect_timeout=3,
-        ).close()
-    except psycopg.Error as exc:
-        return f"PostgreSQL unreachable at {parts.hostname}:{parts.port or 5432}: {exc}".strip()
-    return None
-
-
-@contextlib.contextmanager
-def _pg_database() -> Iterator[str]:
-    """A throw-away ``bench_<random>`` database on the server; dropped afterwards."""
-    import psycopg
-
-    parts = urlsplit(_pg_server_url())
-    name = f"bench_{secrets.token_hex(4)}"
-    admin = {
-        "host": parts.hostname,
-        "port": parts.port or 5432,
-        "user": parts.username,
-        "password": parts.password,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        netloc = parts.netloc
-        yield f"postgres://{netloc}/{name}"
-    finally:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return postgres_unreachable_reason(_pg_server_url())
 
 
 def _serve_env(workdir: Path, database_url: str) -> dict[str, str]:
@@ -406,7 +310,10 @@ def run(ctx: Context) -> list[Result]:
             )
         )
         return results
-    with _pg_database() as url:
-        progress(f"serving: PostgreSQL database {url.rsplit('/', 1)[-1]}")
+    with scratch_database(
+        "postgresql", ctx.workdir, server_url=_pg_server_url(), prefix="bench"
+    ) as db:
+        url = db.url
+        progress(f"serving: PostgreSQL database {db.name}")
         results += _measure(ctx, "postgres", ctx.workdir / "serve-postgres", url)
     return results

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ROOT, free_port, manage, wait_for_http
+from mlplatform.launcher import Web
+from tests.support.servers import free_port, manage
 
 
 @pytest.fixture(scope="session")
@@ -58,29 +57,17 @@ class Server:
 
 @contextmanager
 def gunicorn(env: dict[str, str], workdir: Path, *, workers: int = 2) -> Iterator[Server]:
-    """gunicorn with the production configuration (mlplatform/gunicorn_conf.py)."""
+    """gunicorn with the production configuration (mlplatform/gunicorn_conf.py), through the
+    one launcher (mlplatform/launcher.py)."""
     port = free_port()
     out, err = workdir / f"gunicorn-{port}.out", workdir / f"gunicorn-{port}.err"
-    command = [sys.executable, "-m", "gunicorn", "-c", "mlplatform/gunicorn_conf.py"]
-    command += ["mlplatform.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=stdout,
-            stderr=stderr,
-            start_new_session=True,
-        )
-    server = Server(f"http://127.0.0.1:{port}", proc, out, err)
+        web = Web({**os.environ, **env}, port=port, workers=workers, stdout=stdout, stderr=stderr)
+        web.start()
+    assert web.process is not None
+    server = Server(web.url, web.process, out, err)
     try:
-        wait_for_http(server.url + "/health", proc=proc)
+        web.wait_http(server.url + "/health", want_200=False)
         yield server
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        web.stop(grace=20)

@@ -24,5 +24,5 @@ def test_a_port_another_reuse_port_server_listens_on_counts_as_taken() -> None:
         server.bind((run_platform.HOST, 0))
         server.listen()
         port = server.getsockname()[1]
-        assert run_platform.port_taken(port) is True
-    assert run_platform.port_taken(port) is False
+        assert run_platform.launcher.port_taken(run_platform.HOST, port) is True
+    assert run_platform.launcher.port_taken(run_platform.HOST, port) is False

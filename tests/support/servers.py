@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from mlplatform.launcher import ROOT, Web, free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["ROOT", "django_server", "free_port", "manage", "wait_for_http"]
 
 
 def wait_for_http(url: str, *, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
@@ -51,25 +45,15 @@ def django_server(
     env: dict[str, str], *, gunicorn: bool = False, workers: int = 1
 ) -> Iterator[str]:
     """Run the project in its own process (runserver, or gunicorn) and yield its base URL."""
-    port = free_port()
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
     if gunicorn:
-        cmd = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",  # production's configuration (mlplatform/gunicorn_conf.py)
-            "mlplatform/gunicorn_conf.py",
-            "mlplatform.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-        ]
-    else:
-        cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        # production's configuration (mlplatform/gunicorn_conf.py) through the one launcher
+        web = Web(full_env, workers=workers, threads=4, stdout=subprocess.DEVNULL, want_200=False)
+        with web:
+            yield web.url
+        return
+    port = free_port()
+    cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
