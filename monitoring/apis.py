@@ -21,6 +21,11 @@ from monitoring.selectors import (
     latency_summary,
     training_history,
 )
+from monitoring.serializers import (
+    FreshnessOutputSerializer,
+    LatencyOutputSerializer,
+    TrainingHistoryOutputSerializer,
+)
 from monitoring.services import drift_live_report
 
 VERSION_FIELD_KWARGS = {"required": False, "max_length": 24}
@@ -90,7 +95,9 @@ class DriftHistoryApi(PublicApi):
 class FreshnessApi(PublicApi):
     """``GET /monitoring/freshness``: ages of upstream data, model and predictions."""
 
-    @extend_schema(summary="Data, model and prediction freshness", responses={200: dict})
+    @extend_schema(
+        summary="Data, model and prediction freshness", responses={200: FreshnessOutputSerializer}
+    )
     def get(self, request: Request) -> Response:
         return Response(
             freshness_report(
@@ -107,7 +114,9 @@ class LatencyApi(PublicApi):
         series = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
-        summary="Serving latency percentiles", parameters=[FilterSerializer], responses={200: dict}
+        summary="Serving latency percentiles",
+        parameters=[FilterSerializer],
+        responses={200: LatencyOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
@@ -120,6 +129,8 @@ class LatencyApi(PublicApi):
 class TrainingHistoryApi(PublicApi):
     """``GET /monitoring/history``: every model version's metrics, oldest first."""
 
-    @extend_schema(summary="Training runs over time", responses={200: dict})
+    @extend_schema(
+        summary="Training runs over time", responses={200: TrainingHistoryOutputSerializer}
+    )
     def get(self, request: Request) -> Response:
         return Response({"runs": training_history()})
