@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
         "TrainPolicyEnum": "registry.serializers.TRAIN_POLICIES",
         "ModelSourceEnum": "registry.serializers.MODEL_SOURCES",
         "OkStatusEnum": "registry.serializers.OK_STATUS",
+        "ExchangeEnum": "mlplatform.core.symbols.EXCHANGES",
+        "DriftStatusEnum": "monitoring.drift_schema.DRIFT_STATUSES",
     },
 }
 

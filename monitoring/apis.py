@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import PublicApi
-from monitoring.drift_schema import DriftReportSerializer
+from monitoring.drift_schema import DRIFT_STATUSES, DriftReportSerializer
 from monitoring.models import DriftSnapshot
 from monitoring.selectors import (
     SNAPSHOT_LIST_DEFAULT_LIMIT,
@@ -58,6 +58,11 @@ class DriftApi(PublicApi):
 
 
 class DriftSnapshotOutputSerializer(serializers.ModelSerializer):
+    timestamp = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=DRIFT_STATUSES)
+    samples = serializers.IntegerField()
+    drift_share = serializers.FloatField(allow_null=True)
+
     class Meta:
         model = DriftSnapshot
         fields = ["timestamp", "version", "source", "status", "drift_share", "samples"]

@@ -51,7 +51,10 @@ export function newestCandle(rows: SymbolFreshness[]): SymbolFreshness | null {
   return best;
 }
 
-const AGES: Record<(typeof STAMPS)[number][0], string> = {
+const AGES: Record<
+  (typeof STAMPS)[number][0],
+  "upstream_age_seconds" | "model_age_seconds" | "last_prediction_age_seconds"
+> = {
   upstream_last_seen: "upstream_age_seconds",
   model_last_trained: "model_age_seconds",
   last_prediction_time: "last_prediction_age_seconds",
