@@ -295,8 +295,7 @@ export function VersionActivations({ version, activations }: { version: string; 
   return (
     <ol className="space-y-2 text-sm" data-testid="version-activations">
       {mine.map((a, i) => {
-        const raw = (a as unknown as { kind?: unknown }).kind;
-        const kind = typeof raw === "string" ? raw : null;
+        const kind = a.kind;
         return (
           <li key={`${a.timestamp}-${i}`} className="rounded border border-[var(--border)] p-2">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
