@@ -110,6 +110,9 @@ class MetricSetSerializer(serializers.Serializer):
     bootstrap = BootstrapSerializer(required=False)
     calibration = CalibrationReportSerializer(required=False)
     signals = SignalsReportSerializer(required=False)
+    train_mean = serializers.FloatField(
+        required=False, allow_null=True, help_text="training-target mean, when stored"
+    )
 
 
 class DatasetWindowEntrySerializer(serializers.Serializer):

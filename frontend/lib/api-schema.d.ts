@@ -1217,6 +1217,11 @@ export interface components {
             skill_vs: (components["schemas"]["SkillVsEnum"] | components["schemas"]["NullEnum"]) | null;
             /** Format: double */
             skill_zero?: number | null;
+            /**
+             * Format: double
+             * @description training-target mean, when stored
+             */
+            train_mean?: number | null;
         };
         ModelDetail: {
             /** Format: date-time */
