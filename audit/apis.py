@@ -22,6 +22,7 @@ from audit.selectors import (
     denied_attempt_counts,
 )
 from audit.services import prediction_log_clear
+from mlplatform.api.schema import JsonMapField
 from mlplatform.api.views import ControlPlaneApi
 
 
@@ -44,7 +45,7 @@ class AuditEventOutputSerializer(serializers.ModelSerializer):
             "request_id",
         ]
 
-    @extend_schema_field(serializers.DictField())
+    @extend_schema_field(JsonMapField())
     def get_details(self, event: AuditEvent) -> dict[str, Any]:
         attempts = self.context.get("attempts", {}).get(event.pk)
         details = dict(event.details or {})

@@ -323,7 +323,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["mlplatform.api.schema.only_prefixed_endpoints"],
     # drift snapshots and outcomes both have a "source" with their own choices
-    "ENUM_NAME_OVERRIDES": {"OutcomeSourceEnum": "monitoring.models.Outcome.Source"},
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeSourceEnum": "monitoring.models.Outcome.Source",
+        # one name per registry choice set (the dashboard's generated types use them)
+        "ArtifactStatusEnum": "registry.serializers.ARTIFACT_STATUSES",
+        "ModelStatusEnum": "registry.serializers.MODEL_STATUSES",
+        "TrainPolicyEnum": "registry.serializers.TRAIN_POLICIES",
+        "ModelSourceEnum": "registry.serializers.MODEL_SOURCES",
+        "OkStatusEnum": "registry.serializers.OK_STATUS",
+        "ExchangeEnum": "mlplatform.core.symbols.EXCHANGES",
+        "DriftStatusEnum": "monitoring.drift_schema.DRIFT_STATUSES",
+    },
 }
 
 # --- Background tasks --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import PublicApi
-from monitoring.drift_schema import DriftReportSerializer
+from monitoring.drift_schema import DRIFT_STATUSES, DriftReportSerializer
 from monitoring.models import DriftSnapshot
 from monitoring.selectors import (
     SNAPSHOT_LIST_DEFAULT_LIMIT,
@@ -20,6 +20,11 @@ from monitoring.selectors import (
     freshness_report,
     latency_summary,
     training_history,
+)
+from monitoring.serializers import (
+    FreshnessOutputSerializer,
+    LatencyOutputSerializer,
+    TrainingHistoryOutputSerializer,
 )
 from monitoring.services import drift_live_report
 
@@ -53,6 +58,11 @@ class DriftApi(PublicApi):
 
 
 class DriftSnapshotOutputSerializer(serializers.ModelSerializer):
+    timestamp = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=DRIFT_STATUSES)
+    samples = serializers.IntegerField()
+    drift_share = serializers.FloatField(allow_null=True)
+
     class Meta:
         model = DriftSnapshot
         fields = ["timestamp", "version", "source", "status", "drift_share", "samples"]
@@ -90,7 +100,9 @@ class DriftHistoryApi(PublicApi):
 class FreshnessApi(PublicApi):
     """``GET /monitoring/freshness``: ages of upstream data, model and predictions."""
 
-    @extend_schema(summary="Data, model and prediction freshness", responses={200: dict})
+    @extend_schema(
+        summary="Data, model and prediction freshness", responses={200: FreshnessOutputSerializer}
+    )
     def get(self, request: Request) -> Response:
         return Response(
             freshness_report(
@@ -107,7 +119,9 @@ class LatencyApi(PublicApi):
         series = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
-        summary="Serving latency percentiles", parameters=[FilterSerializer], responses={200: dict}
+        summary="Serving latency percentiles",
+        parameters=[FilterSerializer],
+        responses={200: LatencyOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
@@ -120,6 +134,8 @@ class LatencyApi(PublicApi):
 class TrainingHistoryApi(PublicApi):
     """``GET /monitoring/history``: every model version's metrics, oldest first."""
 
-    @extend_schema(summary="Training runs over time", responses={200: dict})
+    @extend_schema(
+        summary="Training runs over time", responses={200: TrainingHistoryOutputSerializer}
+    )
     def get(self, request: Request) -> Response:
         return Response({"runs": training_history()})

@@ -56,10 +56,11 @@ class CalibrationCellSerializer(serializers.Serializer):
     windows = serializers.IntegerField()
 
 
+DRIFT_STATUSES = ("healthy", "drift_detected", "insufficient_data", "no_model")
+
+
 class DriftReportSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=["healthy", "drift_detected", "insufficient_data", "no_model"]
-    )
+    status = serializers.ChoiceField(choices=DRIFT_STATUSES)
     method = serializers.CharField()
     calibration = serializers.ChoiceField(
         choices=["empirical", "none"],
@@ -95,4 +96,7 @@ class DriftReportSerializer(serializers.Serializer):
     source = serializers.CharField(required=False)
     timestamp = serializers.CharField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_null=True)
+    hint = serializers.CharField(
+        required=False, help_text="what to run when there is no market snapshot yet"
+    )
     details = serializers.DictField(child=FeatureDriftSerializer())

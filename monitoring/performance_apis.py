@@ -22,6 +22,7 @@ from monitoring.outcomes.selectors import (
 )
 from monitoring.outcomes.services import outcomes_score_run
 from predictions.services.inference import symbol_normalize
+from registry.serializers import MetricSetSerializer, ReliabilityBinSerializer
 
 _NOT_FOUND = OpenApiResponse(
     ErrorEnvelopeSerializer,
@@ -38,12 +39,6 @@ class IntervalField(serializers.ListField):
         super().__init__(
             child=serializers.FloatField(), min_length=2, max_length=2, allow_null=True, **kwargs
         )
-
-
-class ReliabilityBinSerializer(serializers.Serializer):
-    p_mean = serializers.FloatField(help_text="Mean served probability_up in the group.")
-    up_share = serializers.FloatField(help_text="Share of the group whose price went up.")
-    n = serializers.IntegerField()
 
 
 class SignalStatsSerializer(serializers.Serializer):
@@ -112,7 +107,7 @@ class PerformanceSerializer(serializers.Serializer):
     scored = serializers.IntegerField()
     pending = serializers.IntegerField()
     unscorable = serializers.IntegerField()
-    validation = serializers.DictField(help_text="The version's stored validation metrics.")
+    validation = MetricSetSerializer(help_text="The version's stored validation metrics.")
     live = LiveMetricsSerializer()
     rolling = RollingMetricsSerializer()
     series = SeriesPointSerializer(many=True)

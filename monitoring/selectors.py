@@ -22,6 +22,7 @@ from mlplatform.core.drift import METHOD
 from monitoring.models import DriftSnapshot
 from predictions.models import SymbolFreshness
 from registry.models import ModelVersion, TrainingRun
+from registry.serializers import dataset_window_totals
 
 SNAPSHOT_LIST_DEFAULT_LIMIT = 100
 SNAPSHOT_LIST_MAX_LIMIT = 1000
@@ -361,16 +362,12 @@ def freshness_report(*, max_candle_age_hours: float, max_model_age_days: float) 
 
 def _dataset_range(window: Any) -> dict[str, Any]:
     """Overall first/last date, symbols and rows of a version's ``dataset_window``."""
-    if not isinstance(window, dict):
-        return {"start": None, "end": None, "symbols": [], "rows": 0}
-    entries = [entry for entry in window.values() if isinstance(entry, dict)]
-    firsts = [str(e["first_date"]) for e in entries if e.get("first_date")]
-    lasts = [str(e["last_date"]) for e in entries if e.get("last_date")]
+    totals = dataset_window_totals(window)
     return {
-        "start": min(firsts) if firsts else None,
-        "end": max(lasts) if lasts else None,
-        "symbols": sorted(window),
-        "rows": int(sum(int(e.get("rows") or 0) for e in entries)),
+        "start": totals["first_date"],
+        "end": totals["last_date"],
+        "symbols": totals["symbols"],
+        "rows": totals["rows"],
     }
 
 

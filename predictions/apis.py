@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mlplatform.api.schema import ErrorEnvelopeSerializer
+from mlplatform.api.schema import ErrorEnvelopeSerializer, FeatureRowMapField
 from mlplatform.api.throttles import batch_symbols_charge
 from mlplatform.api.views import PublicApi, ThrottledPublicApi
 from mlplatform.core.features import FEATURE_NAMES
@@ -213,7 +213,7 @@ class RecentEntrySerializer(serializers.Serializer):
     probability_up = serializers.FloatField()
     expected_return = serializers.FloatField()
     latency_ms = serializers.FloatField()
-    features = serializers.DictField(child=serializers.JSONField(), allow_null=True)
+    features = FeatureRowMapField(allow_null=True, help_text="The feature row the model used.")
 
 
 class RecentOutputSerializer(serializers.Serializer):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -13,9 +12,20 @@ from rest_framework.response import Response
 from mlplatform.api.redact import public_redact
 from mlplatform.api.schema import ErrorEnvelopeSerializer
 from mlplatform.api.views import ControlPlaneApi, PublicApi
+from mlplatform.core.symbols import SYMBOL_RE
 from registry import selectors, services
 from registry.models import Activation, ModelVersion, TrainingRun
-from registry.training import SYMBOL_RE
+from registry.serializers import (
+    TRAIN_POLICIES,
+    ActivateOutputSerializer,
+    AdminActivateOutputSerializer,
+    ModelDetailSerializer,
+    ModelListSerializer,
+    PromotionSerializer,
+    ReloadOutputSerializer,
+    TrainingParamsSerializer,
+    dataset_window_totals,
+)
 
 # --- output shapes --------------------------------------------------------------------------
 
@@ -52,16 +62,14 @@ def model_version_summary(row: ModelVersion) -> dict[str, Any]:
 
 
 def _dataset_summary(row: ModelVersion) -> dict[str, Any]:
-    windows = row.dataset_window or {}
-    firsts = [w.get("first_date") for w in windows.values() if w.get("first_date")]
-    lasts = [w.get("last_date") for w in windows.values() if w.get("last_date")]
+    totals = dataset_window_totals(row.dataset_window)
     split = (row.config or {}).get("split") or {}
     return {
-        "symbols": sorted(windows),
-        "n_symbols": len(windows),
-        "rows": sum(int(w.get("rows", 0)) for w in windows.values()),
-        "first_date": min(firsts) if firsts else None,
-        "last_date": max(lasts) if lasts else None,
+        "symbols": totals["symbols"],
+        "n_symbols": len(totals["symbols"]),
+        "rows": totals["rows"],
+        "first_date": totals["first_date"],
+        "last_date": totals["last_date"],
         "train": split.get("train"),
         "validation": split.get("validation"),
         "embargo_days": split.get("embargo_days"),
@@ -167,58 +175,6 @@ _NOT_READY = _error(
 
 # --- output schemas (what /api/schema/ states; the payload functions above build them) -------
 
-STATUS_HELP = (
-    "ready: artifacts present and verified; missing / corrupt: an artifact is gone or fails its "
-    "SHA-256 (never served, never activated); held: artifacts fine, but the promotion decision "
-    "was held and the version is not active."
-)
-
-
-class PromotionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=("activated", "held"))
-    reason = serializers.CharField()
-    policy = serializers.CharField(required=False)
-
-
-class ModelSummarySerializer(serializers.Serializer):
-    version = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    is_active = serializers.BooleanField()
-    activated_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(
-        choices=("ready", "missing", "corrupt", "held"), help_text=STATUS_HELP
-    )
-    artifact_status = serializers.ChoiceField(
-        choices=("ready", "missing", "corrupt"), help_text="What storage says about the files."
-    )
-    status_detail = serializers.CharField(allow_blank=True, help_text="Which file, and why.")
-    promotion = PromotionSerializer(allow_null=True)
-    source = serializers.ChoiceField(choices=("trained", "imported"))
-    horizon = serializers.IntegerField(help_text="Forecast horizon in days.")
-    forecast_horizon = serializers.CharField()
-    horizon_days = serializers.IntegerField()
-    feature_schema_hash = serializers.CharField()
-    residual_std = serializers.FloatField()
-    training_metrics = serializers.JSONField()
-    validation_metrics = serializers.JSONField()
-    cv_summary = serializers.JSONField()
-    dataset_window = serializers.JSONField()
-
-
-class ModelListSerializer(serializers.Serializer):
-    available_versions = serializers.ListField(child=serializers.CharField())
-    active_version = serializers.CharField(allow_null=True)
-    active_status = serializers.CharField(
-        allow_null=True,
-        help_text="Artifact status of the active version, ready / missing / corrupt (it stays "
-        "active when unavailable).",
-    )
-    rollback_target = serializers.CharField(
-        allow_null=True,
-        help_text="The version POST /admin/rollback would activate now (recorded availability).",
-    )
-    models = ModelSummarySerializer(many=True)
-
 
 class ActivationItemSerializer(serializers.Serializer):
     timestamp = serializers.DateTimeField()
@@ -234,9 +190,14 @@ class ActivationListSerializer(serializers.Serializer):
     activations = ActivationItemSerializer(many=True)
 
 
+class TrainingProgressSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
 class TrainingSerializer(serializers.Serializer):
     run_id = serializers.CharField(allow_null=True)
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=("idle", *TrainingRun.State.values))
     origin = serializers.CharField(
         allow_null=True, help_text="api, dashboard, admin, cli, bootstrap or schedule"
     )
@@ -245,7 +206,10 @@ class TrainingSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
     latest_version = serializers.CharField(allow_null=True)
     error = serializers.CharField(allow_null=True)
-    progress = serializers.JSONField()
+    progress = TrainingProgressSerializer()
+    requested_by = serializers.CharField(required=False, help_text="absent while idle")
+    params = TrainingParamsSerializer(required=False, help_text="absent while idle")
+    created_at = serializers.DateTimeField(required=False, help_text="absent while idle")
 
 
 class TrainOutputSerializer(serializers.Serializer):
@@ -271,9 +235,6 @@ class RollbackOutputSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-
-
-TRAIN_POLICIES = ("if_better", "always", "never")
 
 
 class TrainRequestSerializer(serializers.Serializer):
@@ -340,7 +301,7 @@ class ModelDetailApi(PublicApi):
     @extend_schema(
         operation_id="models_detail",
         summary="One model version in full",
-        responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND},
+        responses={200: ModelDetailSerializer, 404: _NOT_FOUND},
     )
     def get(self, request: Request, version: str) -> Response:
         detail = model_version_detail(selectors.model_version_get(version=version))
@@ -370,7 +331,7 @@ class ModelActivateApi(ControlPlaneApi):
     @extend_schema(
         summary="Activate a model version",
         request=ReasonSerializer,
-        responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND, 409: _NOT_READY},
+        responses={200: ActivateOutputSerializer, 404: _NOT_FOUND, 409: _NOT_READY},
     )
     def post(self, request: Request, version: str) -> Response:
         body = ReasonSerializer(data=_body(request))
@@ -388,7 +349,7 @@ class AdminActivateApi(ModelActivateApi):
     @extend_schema(
         summary="Activate a model version (admin)",
         request=ReasonSerializer,
-        responses={200: OpenApiTypes.OBJECT, 404: _NOT_FOUND, 409: _NOT_READY},
+        responses={200: AdminActivateOutputSerializer, 404: _NOT_FOUND, 409: _NOT_READY},
     )
     def post(self, request: Request, version: str) -> Response:
         response = super().post(request, version)
@@ -483,7 +444,7 @@ class AdminReloadApi(ControlPlaneApi):
         summary="Drop process caches and reconcile the registry with storage",
         request=None,
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: ReloadOutputSerializer,
             503: _error("The artifact store cannot be read (`artifact_store_unavailable`)."),
         },
     )

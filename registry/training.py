@@ -19,7 +19,6 @@ signals (``registry.evaluation``).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,11 +36,11 @@ from mlplatform.core.metrics import evaluate
 from mlplatform.core.model import LinearModel, RidgeAccumulator
 from mlplatform.core.sanity import candles_sanitize
 from mlplatform.core.splits import time_split, walk_forward_folds
+from mlplatform.core.symbols import SYMBOL_RE
 from mlplatform.errors import AppError, ValidationFailed
 from registry.evaluation import honest_metrics
 
 ProgressCallback = Callable[[str, int], None]
-SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9._-]{0,19}$")
 POLICIES = ("if_better", "always", "never")
 MAX_TRAIN_SYMBOLS = 5000
 

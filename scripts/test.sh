@@ -43,5 +43,8 @@ echo "==> benchmark harness smoke run"
 $PY -m bench --smoke
 
 if [ "${SKIP_FRONTEND:-0}" != "1" ]; then
-  scripts/test_frontend.sh
+  scripts/test_frontend.sh  # starts with scripts/api_types.sh --check
+elif [ -x frontend/node_modules/.bin/openapi-typescript ]; then
+  echo "==> generated dashboard API types equal a fresh generation"
+  scripts/api_types.sh --check
 fi

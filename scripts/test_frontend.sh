@@ -20,6 +20,9 @@ if [ ! -f node_modules/.installed ] || [ "$(cat node_modules/.installed)" != "$l
   echo "$lock_hash" > node_modules/.installed
 fi
 
+echo "==> dashboard: API types equal a fresh generation from the backend schema"
+../scripts/api_types.sh --check
+
 echo "==> dashboard: lint, typecheck, component tests"
 npm run --silent lint
 npm run --silent typecheck

@@ -33,7 +33,7 @@ async function handler(req: IncomingMessage, res: ServerResponse) {
   switch (`${req.method} ${url.pathname}`) {
     case "POST /api/v1/auth/login":
       return JSON.parse(body).password === "right"
-        ? send(res, 200, { token: "tok-1", user: { username: "ops", is_operator: true } })
+        ? send(res, 200, { token: "tok-1", user: { username: "ops", is_operator: true, is_staff: false } })
         : send(res, 401, envelope(401, "invalid_credentials", "Wrong username or password."));
     case "POST /api/v1/admin/activate/v1":
       return req.headers.authorization === "Token tok-1"
@@ -107,7 +107,7 @@ test("after login the token rides on control calls, with the reason in the body"
 });
 
 test("a 401 on a call made with a token drops the dead session", async () => {
-  store.setSession({ token: "expired", user: { username: "ops", is_operator: true } });
+  store.setSession({ token: "expired", user: { username: "ops", is_operator: true, is_staff: false } });
   await expect(api.adminActivate("v1", "x")).rejects.toMatchObject({ status: 401 });
   expect(store.getSession().token).toBeNull();
 });

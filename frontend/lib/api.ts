@@ -192,7 +192,7 @@ export async function getReady(): Promise<SuccessEnvelope<ReadyData>> {
         status: "success",
         data: { status: details.status ?? "degraded", checks: details.checks },
         timestamp: body.timestamp,
-        request_id: body.request_id,
+        request_id: body.request_id ?? "",
       };
     }
     throw new ApiError({

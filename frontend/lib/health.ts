@@ -28,8 +28,6 @@ export interface HealthInputs {
 export const SERVER_ERROR_FAILING_SHARE = 0.05;
 export const SERVER_ERROR_MIN_REQUESTS = 20;
 
-const OK_STATES = new Set(["ok", "healthy", "ready", "fresh", "up", "success"]);
-
 /**
  * One roll-up of the signals the Overview shows: failing when serving is broken (readiness
  * fails, no servable active model, many 5xx), attention when something needs a look (degraded
@@ -40,15 +38,13 @@ export function healthRollup(inputs: HealthInputs): { level: HealthLevel; reason
   const add = (level: HealthReason["level"], text: string, href: string) => reasons.push({ level, text, href });
 
   if (inputs.ready) {
-    const failing = Object.entries(inputs.ready.checks ?? {}).filter(
-      ([, check]) => check && !OK_STATES.has(String(check.status).toLowerCase()),
-    );
-    const overall = String(inputs.ready.status).toLowerCase();
+    const failing = Object.entries(inputs.ready.checks).filter(([, check]) => check.status !== "ok");
     for (const [name, check] of failing) {
-      const level = overall === "ok" ? "attention" : overall === "degraded" ? "attention" : "failing";
-      add(level, `Readiness: ${name.replace(/_/g, " ")} is ${check!.status}`, "/#readiness");
+      // a failed required check is what makes /ready answer 503: serving is down
+      const level = check.status === "failed" && check.required ? "failing" : "attention";
+      add(level, `Readiness: ${name.replace(/_/g, " ")} is ${check.status}`, "/#readiness");
     }
-    if (!failing.length && !OK_STATES.has(overall)) add("attention", `Readiness is ${inputs.ready.status}`, "/#readiness");
+    if (!failing.length && inputs.ready.status !== "ok") add("attention", `Readiness is ${inputs.ready.status}`, "/#readiness");
   } else if (inputs.readyError) {
     add("failing", `Readiness could not be read: ${inputs.readyError.message}`, "/#readiness");
   }
@@ -57,7 +53,7 @@ export function healthRollup(inputs: HealthInputs): { level: HealthLevel; reason
     const active = inputs.models.models.find((m) => m.is_active) ?? null;
     if (!inputs.models.active_version && !active) {
       add("failing", "No model version is active: predictions cannot be served", "/model-management");
-    } else if (active && typeof active.status === "string" && ["missing", "corrupt"].includes(active.status)) {
+    } else if (active && (active.status === "missing" || active.status === "corrupt")) {
       add("failing", `Active version ${active.version} is ${active.status}: it cannot be loaded`, `/model-management/${active.version}`);
     }
   } else if (inputs.modelsError) {
@@ -66,7 +62,7 @@ export function healthRollup(inputs: HealthInputs): { level: HealthLevel; reason
 
   if (inputs.drift) {
     if (inputs.drift.status === "drift_detected") {
-      const drifted = Object.entries(inputs.drift.details ?? {}).filter(([, d]) => d.drift).map(([n]) => n);
+      const drifted = Object.entries(inputs.drift.details).filter(([, d]) => d.drift).map(([n]) => n);
       add(
         "attention",
         `Served inputs drift from the training data (${fmtPct(inputs.drift.drift_share)} of features${drifted.length ? `: ${drifted.slice(0, 3).join(", ")}${drifted.length > 3 ? ", …" : ""}` : ""})`,
@@ -79,7 +75,7 @@ export function healthRollup(inputs: HealthInputs): { level: HealthLevel; reason
 
   if (inputs.freshness) {
     if (inputs.freshness.status === "stale") {
-      const why = (inputs.freshness.reasons ?? []).filter((r) => typeof r === "string");
+      const why = inputs.freshness.reasons;
       add("attention", `Data or model is stale${why.length ? `: ${why.slice(0, 2).join("; ")}${why.length > 2 ? "; …" : ""}` : ""}`, "/monitoring#freshness");
     }
   } else if (inputs.freshnessError) {

@@ -1,5 +1,10 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
 import {
   DEFAULT_AFTER_SIGN_IN,
+  EXCHANGES,
+  SYMBOL_PATTERN,
   parseSymbolList,
   safeRedirectPath,
   symbolError,
@@ -47,5 +52,21 @@ describe("safeRedirectPath", () => {
 
   test("uses the given fallback", () => {
     expect(safeRedirectPath("//x", "/")).toBe("/");
+  });
+});
+
+describe("the symbol rule and exchanges are the backend's", () => {
+  // the schema the types are generated from (scripts/api_types.sh keeps it equal to the backend's)
+  const schema = JSON.parse(readFileSync(resolve(process.cwd(), "lib/api-schema.json"), "utf8")) as {
+    components: { schemas: Record<string, { enum?: string[]; properties?: Record<string, { items?: { pattern?: string } }> }> };
+  };
+
+  test("SYMBOL_PATTERN is the pattern the schema gives a symbol", () => {
+    const symbols = schema.components.schemas.SymbolListOutput?.properties?.symbols;
+    expect(symbols?.items?.pattern).toBe(SYMBOL_PATTERN.source);
+  });
+
+  test("EXCHANGES is the schema's exchange list", () => {
+    expect([...EXCHANGES]).toEqual(schema.components.schemas.ExchangeEnum?.enum);
   });
 });

@@ -1,7 +1,17 @@
-/** Symbol rule from DESIGN section 5: `^[A-Z][A-Z0-9._-]{0,19}$` after upper-casing. */
+import type { Exchange } from "./types";
+
+/**
+ * The symbol rule the backend validates with (`mlplatform/core/symbols.py`, served by GET /symbols
+ * as `symbol_pattern` and stated in the schema as the `pattern` of a symbol); validation.test.ts
+ * holds this copy to the generated schema, so the two cannot drift apart.
+ */
 export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9._-]{0,19}$/;
 
-export const EXCHANGES = ["NSE", "BSE", "NASDAQ"] as const;
+/** Every exchange the schema's `ExchangeEnum` lists, in its order (checked exhaustive below). */
+export const EXCHANGES = ["NSE", "BSE", "NASDAQ"] as const satisfies readonly Exchange[];
+type MissingExchange = Exclude<Exchange, (typeof EXCHANGES)[number]>;
+const exhaustive: MissingExchange extends never ? true : false = true;
+void exhaustive;
 
 export const MAX_BATCH_SYMBOLS = 50;
 

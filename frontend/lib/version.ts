@@ -1,122 +1,59 @@
-import { isNum } from "./format";
-import type { ModelDetail, Promotion, VersionLineage } from "./types";
+import type { CalibrationReport, MetricSet, ModelDetail, Promotion, VersionLineage } from "./types";
 
 /**
- * Readers for GET /models/{version} fields the shared types leave open (status, promotion,
- * lineage, config, intervals, calibration). Each returns null when the backend does not send it,
- * so the version page renders whatever an older or newer backend provides.
+ * Readers for GET /models/{version}, typed by the generated schema (see lib/types.ts).
  */
 
-function obj(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+export function versionStatus(detail: ModelDetail): { status: ModelDetail["status"]; detail: string | null } {
+  return { status: detail.status, detail: detail.status_detail || null };
 }
 
-function str(value: unknown): string | null {
-  return typeof value === "string" && value ? value : null;
-}
-
-export function versionStatus(detail: ModelDetail): { status: string | null; detail: string | null } {
-  return { status: str(detail.status), detail: str(detail.status_detail) };
-}
-
-export function versionHorizon(detail: Record<string, unknown>): string | null {
-  if (isNum(detail.horizon_days)) return `${detail.horizon_days}d`;
-  return str(detail.forecast_horizon);
+export function versionHorizon(detail: Pick<ModelDetail, "horizon_days">): string {
+  return `${detail.horizon_days}d`;
 }
 
 export function versionPromotion(detail: ModelDetail): Promotion | null {
-  const p = obj(detail.promotion);
-  const decision = str(p?.decision);
-  return decision === "activated" || decision === "held" ? { decision, reason: str(p?.reason) ?? "" } : null;
+  return detail.promotion;
 }
 
 export function versionLineage(detail: ModelDetail): VersionLineage | null {
-  const run = obj(detail.training_run);
-  return run && str(run.run_id) ? (run as unknown as VersionLineage) : null;
+  return detail.training_run;
 }
 
-export function versionConfig(detail: ModelDetail): Record<string, unknown> {
-  return obj(obj(detail.metadata)?.config) ?? {};
+/** The stored training configuration (a free-form JSON map in the schema). */
+export type VersionConfig = ModelDetail["metadata"]["config"];
+
+export function versionConfig(detail: ModelDetail): VersionConfig {
+  return detail.metadata.config;
 }
 
 export function artifactHashes(detail: ModelDetail): Record<string, string> {
-  const hashes = obj(obj(detail.metadata)?.artifact_hashes) ?? {};
-  return Object.fromEntries(Object.entries(hashes).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  return detail.metadata.artifact_hashes;
 }
 
 export interface SymbolWindow {
   symbol: string;
-  rows: number | null;
-  first: string | null;
-  last: string | null;
+  rows: number;
+  first: string;
+  last: string;
 }
 
+type DatasetWindow = ModelDetail["dataset_window"];
+
 /** The data window per symbol (`dataset_window`: symbol -> {rows, first_date, last_date}). */
-export function symbolWindows(window: unknown): SymbolWindow[] {
-  const all = obj(window) ?? {};
-  return Object.entries(all)
-    .map(([symbol, value]) => {
-      const w = obj(value) ?? {};
-      return {
-        symbol,
-        rows: isNum(w.rows) ? w.rows : null,
-        first: str(w.first_date) ?? str(w.first),
-        last: str(w.last_date) ?? str(w.last),
-      };
-    })
-    .filter((w) => w.rows !== null || w.first !== null)
+export function symbolWindows(window: DatasetWindow | null | undefined): SymbolWindow[] {
+  return Object.entries(window ?? {})
+    .map(([symbol, w]) => ({ symbol, rows: w.rows, first: w.first_date, last: w.last_date }))
     .sort((a, b) => a.symbol.localeCompare(b.symbol));
 }
 
-/** A 90% interval `[lo, hi]` of a metric set (skill_ci, ic_ci, directional_edge_ci), or null. */
-export function interval(set: unknown, key: string): [number, number] | null {
-  const value = obj(set)?.[key];
-  return Array.isArray(value) && value.length === 2 && isNum(value[0]) && isNum(value[1]) ? [value[0], value[1]] : null;
-}
-
-export function topNumber(set: unknown, key: string): number | null {
-  const value = obj(set)?.[key];
-  return isNum(value) ? value : null;
-}
-
-export function topString(set: unknown, key: string): string | null {
-  return str(obj(set)?.[key]);
-}
-
-export interface ReliabilityBin {
-  p_mean: number;
-  up_share: number;
-  n: number;
-}
-
-export interface Calibration {
-  base_rate: number | null;
-  brier: number | null;
-  brier_base_rate: number | null;
-  log_loss: number | null;
-  log_loss_base_rate: number | null;
-  reliability: ReliabilityBin[];
-}
+export type Calibration = CalibrationReport;
 
 /** `validation_metrics.calibration` when it has a reliability table; null otherwise. */
-export function calibration(set: unknown): Calibration | null {
-  const c = obj(obj(set)?.calibration);
-  if (!c || !Array.isArray(c.reliability)) return null;
-  const reliability = c.reliability
-    .map((b) => obj(b))
-    .filter((b): b is Record<string, unknown> => b !== null && isNum(b.p_mean) && isNum(b.up_share))
-    .map((b) => ({ p_mean: b.p_mean as number, up_share: b.up_share as number, n: isNum(b.n) ? b.n : 0 }))
-    .sort((a, b) => a.p_mean - b.p_mean);
-  if (!reliability.length) return null;
-  const num = (k: string) => (isNum(c[k]) ? (c[k] as number) : null);
-  return {
-    base_rate: num("base_rate"),
-    brier: num("brier"),
-    brier_base_rate: num("brier_base_rate"),
-    log_loss: num("log_loss"),
-    log_loss_base_rate: num("log_loss_base_rate"),
-    reliability,
-  };
+export function calibration(set: MetricSet | null | undefined): Calibration | null {
+  const c = set?.calibration;
+  if (!c || !c.reliability.length) return null;
+  return { ...c, reliability: [...c.reliability].sort((a, b) => a.p_mean - b.p_mean) };
 }
 
 export interface DiffRow {
@@ -126,13 +63,22 @@ export interface DiffRow {
   same: boolean;
 }
 
+type JsonValue = VersionConfig[string];
+
+function isObject(value: unknown): value is { [key: string]: JsonValue } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /** Nested configuration as dotted keys (`split.train.rows`), leaves kept as they are. */
-export function flattenConfig(value: Record<string, unknown>, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+export function flattenConfig(
+  value: { [key: string]: JsonValue },
+  prefix = "",
+  out: Map<string, unknown> = new Map(),
+): Map<string, unknown> {
   for (const [key, v] of Object.entries(value)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    const nested = obj(v);
-    if (nested && Object.keys(nested).length) flattenConfig(nested, path, out);
-    else out[path] = v;
+    if (isObject(v) && Object.keys(v).length) flattenConfig(v, path, out);
+    else out.set(path, v);
   }
   return out;
 }
@@ -146,22 +92,22 @@ export function showValue(value: unknown): string {
 }
 
 /** Lines two configurations up, key by key (flattened). */
-export function configDiff(a: Record<string, unknown>, b: Record<string, unknown>): DiffRow[] {
+export function configDiff(a: VersionConfig, b: VersionConfig): DiffRow[] {
   const fa = flattenConfig(a);
   const fb = flattenConfig(b);
-  const keys = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort();
+  const keys = [...new Set([...fa.keys(), ...fb.keys()])].sort();
   return keys.map((key) => {
-    const sa = showValue(fa[key]);
-    const sb = showValue(fb[key]);
+    const sa = showValue(fa.get(key));
+    const sb = showValue(fb.get(key));
     return { key, a: sa, b: sb, same: sa === sb };
   });
 }
 
 /** Data windows of two versions per symbol: rows and first/last date on each side. */
-export function windowDiff(a: unknown, b: unknown): DiffRow[] {
+export function windowDiff(a: DatasetWindow | null | undefined, b: DatasetWindow | null | undefined): DiffRow[] {
   const wa = new Map(symbolWindows(a).map((w) => [w.symbol, w]));
   const wb = new Map(symbolWindows(b).map((w) => [w.symbol, w]));
-  const fmt = (w: SymbolWindow | undefined) => (w ? `${w.rows ?? "?"} rows, ${w.first ?? "?"} → ${w.last ?? "?"}` : "—");
+  const fmt = (w: SymbolWindow | undefined) => (w ? `${w.rows} rows, ${w.first} → ${w.last}` : "—");
   const symbols = [...new Set([...wa.keys(), ...wb.keys()])].sort();
   return symbols.map((symbol) => {
     const sa = fmt(wa.get(symbol));

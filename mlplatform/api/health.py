@@ -45,11 +45,46 @@ class HealthApi(PublicApi):
         )
 
 
+class UnavailableVersionSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    status = serializers.ChoiceField(choices=["missing", "corrupt"])
+    detail = serializers.CharField()
+
+
+class ReadinessCheckSerializer(serializers.Serializer):
+    """One readiness check: its status plus what it found (fields present per check)."""
+
+    status = serializers.ChoiceField(choices=["ok", "degraded", "failed"])
+    required = serializers.BooleanField(help_text="a failed required check fails /ready")
+    error = serializers.CharField(required=False, help_text="why it is not ok")
+    vendor = serializers.CharField(required=False, help_text="database: the backend vendor")
+    kind = serializers.CharField(required=False, help_text="storage: local or gcs")
+    location = serializers.CharField(
+        required=False, help_text="storage: the artifact location (operators only)"
+    )
+    source = serializers.CharField(required=False, help_text="market_data: the source name")
+    symbols = serializers.IntegerField(required=False, help_text="market_data: CSV files found")
+    message = serializers.CharField(required=False, help_text="model: what is wrong")
+    active_version = serializers.CharField(
+        required=False, allow_null=True, help_text="model: the active version"
+    )
+    served_from_memory = serializers.BooleanField(
+        required=False, help_text="model: this process still serves it from memory"
+    )
+    active_status = serializers.CharField(required=False, help_text="model: its artifact status")
+    unavailable_versions = UnavailableVersionSerializer(
+        many=True, required=False, help_text="model: versions missing or corrupt"
+    )
+
+
 _READY = _envelope(
     "Ready",
     {
         "status": serializers.ChoiceField(choices=["ok", "degraded"]),
-        "checks": serializers.DictField(child=serializers.DictField()),
+        "checks": serializers.DictField(
+            child=ReadinessCheckSerializer(),
+            help_text="database, storage, model, market_data and any check an app registers",
+        ),
     },
 )
 

@@ -5,8 +5,10 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
+
+from mlplatform.core.symbols import EXCHANGES, SYMBOL_PATTERN
 
 
 def only_prefixed_endpoints(endpoints, **kwargs):  # type: ignore[no-untyped-def]
@@ -104,3 +106,53 @@ class ApiAutoSchema(AutoSchema):
                     direction=direction,
                 )
         return responses
+
+
+# --- typed shapes shared by several routes ------------------------------------------------
+
+#: Any JSON value, for the few maps the API really returns free-form (audit details, stored
+#: training configuration): still a typed value, never an untyped object.
+JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "nullable": True,
+    "oneOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": {}},
+        {"type": "object", "additionalProperties": {}},
+    ],
+}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": JSON_VALUE_SCHEMA})
+class JsonMapField(serializers.JSONField):
+    """A free-form JSON object (name -> any JSON value)."""
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"timestamp": {"type": "string", "format": "date-time"}},
+        "additionalProperties": {"type": "number", "nullable": True},
+    }
+)
+class FeatureRowMapField(serializers.JSONField):
+    """A stored feature row: its candle ``timestamp`` and name -> value (``close`` and the
+    features of the version that served it), passed through as stored."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": SYMBOL_PATTERN,
+        "maxLength": 20,
+        "description": "A market symbol after upper-casing.",
+    }
+)
+class SymbolField(serializers.CharField):
+    """A symbol as the API returns it (``SYMBOL_PATTERN``)."""
+
+
+class ExchangeField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=EXCHANGES, **kwargs)

@@ -7,7 +7,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mlplatform.api.schema import ExchangeField, SymbolField
 from mlplatform.api.views import PublicApi
+from mlplatform.core.symbols import EXCHANGES, SYMBOL_PATTERN
 from mlplatform.market_data import market_symbol_list
 
 
@@ -19,7 +21,13 @@ class SymbolListOutputSerializer(serializers.Serializer):
         choices=["files", "train_symbols"],
         help_text="files: one per CSV file; train_symbols: the configured TRAIN_SYMBOLS",
     )
-    symbols = serializers.ListField(child=serializers.CharField())
+    symbols = serializers.ListField(child=SymbolField())
+    symbol_pattern = serializers.CharField(
+        help_text="The one symbol rule (a regular expression) the API validates with."
+    )
+    exchanges = serializers.ListField(
+        child=ExchangeField(), help_text="The exchanges `exchange=` accepts."
+    )
 
 
 class SymbolListApi(PublicApi):
@@ -32,6 +40,12 @@ class SymbolListApi(PublicApi):
         source, origin, symbols = market_symbol_list()
         return Response(
             SymbolListOutputSerializer(
-                {"source": source, "origin": origin, "symbols": symbols}
+                {
+                    "source": source,
+                    "origin": origin,
+                    "symbols": symbols,
+                    "symbol_pattern": SYMBOL_PATTERN,
+                    "exchanges": list(EXCHANGES),
+                }
             ).data
         )

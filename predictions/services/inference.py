@@ -17,7 +17,6 @@ fixed date) is therefore served as stale and degraded, with confidence x 0.7, on
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -33,6 +32,7 @@ from django.utils import timezone
 from mlplatform import metrics
 from mlplatform.api.context import current_client, current_request_id, current_server_request_id
 from mlplatform.core import features as core_features
+from mlplatform.core.symbols import EXCHANGES, SYMBOL_RE
 from mlplatform.errors import AppError, ServiceUnavailable, ValidationFailed
 from mlplatform.market_data import market_data_source
 from predictions import scoring
@@ -48,8 +48,6 @@ from predictions.services.logs import prediction_logs_insert
 from registry.loading import LoadedModel, loaded_model_get
 from registry.selectors import version_label_check
 
-SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9._-]{0,19}$")
-EXCHANGES: tuple[str, ...] = ("NSE", "BSE", "NASDAQ")
 #: Candles fetched per symbol: ``MAX_LOOKBACK`` rows to show plus twice the warm-up, so the
 #: exponential RSI memory has faded far below float noise relative to full-history training.
 HISTORY_WARMUP_FACTOR = 2

@@ -10,6 +10,9 @@ from tests.predictions.conftest import use_source, write_candle_csv
 
 pytestmark = pytest.mark.django_db
 
+#: The symbol rule and exchange list every /symbols answer carries (one source for the dashboard).
+RULE = {"symbol_pattern": "^[A-Z][A-Z0-9._-]{0,19}$", "exchanges": ["NSE", "BSE", "NASDAQ"]}
+
 
 def test_csv_source_lists_its_files(api_client, settings, tmp_path) -> None:
     for symbol in ("msft", "AAPL"):
@@ -20,7 +23,12 @@ def test_csv_source_lists_its_files(api_client, settings, tmp_path) -> None:
     for url in ("/symbols", "/api/v1/symbols"):
         response = api_client.get(url)
         assert response.status_code == 200
-        assert response.json() == {"source": "csv", "origin": "files", "symbols": ["AAPL", "MSFT"]}
+        assert response.json() == {
+            "source": "csv",
+            "origin": "files",
+            "symbols": ["AAPL", "MSFT"],
+            **RULE,
+        }
 
 
 def test_synthetic_source_offers_the_train_symbols(api_client, settings) -> None:
@@ -28,7 +36,12 @@ def test_synthetic_source_offers_the_train_symbols(api_client, settings) -> None
 
     body = api_client.get("/symbols").json()
 
-    assert body == {"source": "synthetic", "origin": "train_symbols", "symbols": ["AAPL", "NVDA"]}
+    assert body == {
+        "source": "synthetic",
+        "origin": "train_symbols",
+        "symbols": ["AAPL", "NVDA"],
+        **RULE,
+    }
 
 
 def test_http_source_offers_the_train_symbols(api_client, settings) -> None:
@@ -38,7 +51,7 @@ def test_http_source_offers_the_train_symbols(api_client, settings) -> None:
 
     body = api_client.get("/symbols").json()
 
-    assert body == {"source": "http", "origin": "train_symbols", "symbols": ["INFY", "TCS"]}
+    assert body == {"source": "http", "origin": "train_symbols", "symbols": ["INFY", "TCS"], **RULE}
 
 
 def test_schema_types_the_symbols_route(api_client) -> None:
@@ -48,4 +61,7 @@ def test_schema_types_the_symbols_route(api_client) -> None:
     ]
     ref = ok["schema"]["$ref"].rsplit("/", 1)[-1]
     fields = schema["components"]["schemas"][ref]["properties"]
-    assert set(fields) == {"source", "origin", "symbols"}
+    assert set(fields) == {"source", "origin", "symbols", "symbol_pattern", "exchanges"}
+    assert fields["symbols"]["items"]["pattern"] == RULE["symbol_pattern"]
+    exchange = fields["exchanges"]["items"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][exchange]["enum"] == RULE["exchanges"]

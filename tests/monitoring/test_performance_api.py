@@ -9,6 +9,7 @@ import pytest
 
 from audit.models import AuditEvent
 from mlplatform.core import evaluation
+from mlplatform.core.metrics import evaluate
 from monitoring.models import Outcome
 from monitoring.outcomes import live_metrics
 from monitoring.outcomes.scoring import hit_of, outcome_daily_rebuild, outcomes_revision_bump
@@ -75,7 +76,9 @@ def seed_outcomes(
 @pytest.fixture
 def v1(db):  # type: ignore[no-untyped-def]
     row = model_version_create(number=1)
-    row.validation_metrics = {"skill": 0.0, "train_mean": 0.0}
+    # the stored layout (model next to its baselines), with a skill of 0 and the train mean
+    scores = evaluate(np.array([0.01, -0.02, 0.03]), np.array([0.0, -0.01, 0.02]), train_mean=0.0)
+    row.validation_metrics = {**scores, "skill": 0.0, "train_mean": 0.0}
     row.save()
     return row
 
@@ -106,7 +109,7 @@ def test_report_of_the_active_version_with_prefix(v1, api_client) -> None:
     assert contract.is_valid(), contract.errors
     assert body["version"] == "v1" and body["source"] == "live"
     assert body["scored"] == n and body["pending"] == 1 and body["unscorable"] == 0
-    assert body["validation"] == {"skill": 0.0, "train_mean": 0.0}
+    assert body["validation"]["skill"] == 0.0 and body["validation"]["train_mean"] == 0.0
     live = body["live"]
     assert live["n"] == n and live["dates"] == 120
     assert live["skill"] > 0 and live["skill_ci"][0] > 0  # a real effect is found

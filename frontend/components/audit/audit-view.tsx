@@ -18,9 +18,8 @@ import { ClearLogs } from "./clear-logs";
 
 const LIMITS = [50, 100, 200, 500];
 
-function detailsText(details: unknown): string {
-  if (details === null || details === undefined || details === "") return "";
-  return typeof details === "string" ? details : JSON.stringify(details);
+function detailsText(details: AuditEvent["details"]): string {
+  return Object.keys(details).length ? JSON.stringify(details) : "";
 }
 
 export const OUTCOMES = ["success", "denied", "failed"] as const;

@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 
 import type { ModelDetail } from "@/lib/types";
-import { makeModel } from "@/test/fixtures";
+import { makeDetail, makeModel } from "@/test/fixtures";
 
 import { ValidationReportBody } from "./validation-report";
 import { VersionsTable } from "./versions-table";
@@ -9,7 +9,7 @@ import { VersionsTable } from "./versions-table";
 const reliability = Array.from({ length: 10 }, (_, i) => ({ p_mean: 0.3 + i * 0.04, up_share: 0.31 + i * 0.04, n: 100 }));
 
 function detail(overrides: Record<string, unknown> = {}): ModelDetail {
-  const base = makeModel("v2", { is_active: true });
+  const base = makeDetail("v2", { is_active: true });
   return {
     ...base,
     promotion: { decision: "held", reason: "policy if_better: does not beat the training-mean baseline: skill −0.4%" },
@@ -41,8 +41,19 @@ function detail(overrides: Record<string, unknown> = {}): ModelDetail {
       ...overrides,
     },
     dataset_summary: {
+      ...base.dataset_summary,
       skipped_symbols: { XYZ: "XYZ.csv: row 9 ... a level shift" },
-      quarantined_rows: [{ message: "AAA.csv: row 301 (2021-03-02) close 1.2e4 is 100x the previous close" }],
+      quarantined_rows: [
+        {
+          symbol: "AAA",
+          origin: "AAA.csv",
+          row: 301,
+          date: "2021-03-02",
+          close: 12000,
+          rule: "glitch",
+          message: "AAA.csv: row 301 (2021-03-02) close 1.2e4 is 100x the previous close",
+        },
+      ],
     },
   };
 }
@@ -76,7 +87,7 @@ test("calibration, signals, promotion and data sanity are shown", () => {
 });
 
 test("a version from before honest metrics says so instead of inventing numbers", () => {
-  const old = makeModel("v1");
+  const old = makeDetail("v1");
   render(<ValidationReportBody detail={old} />);
   expect(screen.getByTestId("empty-state")).toHaveTextContent("trained before honest metrics");
 });

@@ -9,7 +9,7 @@ import { Widget } from "@/components/ui/widget";
 import { getModel } from "@/lib/api";
 import { fmtNum, fmtPct } from "@/lib/format";
 import { baselineName, interval, intervalTone, metric } from "@/lib/metrics";
-import type { MetricSet, ModelDetail, ModelSummary } from "@/lib/types";
+import type { ModelDetail, ModelSummary } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
 import { sortVersions } from "./versions-table";
@@ -47,20 +47,17 @@ function Headline({ label, value, ci, tone, testId }: { label: string; value: st
 /** The honest validation numbers of one version: skill vs the best baseline with intervals,
  * calibration (reliability plot), signals and data sanity. */
 export function ValidationReportBody({ detail }: { detail: ModelDetail }) {
-  const val = (detail.validation_metrics ?? {}) as MetricSet;
+  const val = detail.validation_metrics;
   const skillCi = interval(val, "skill_ci");
   const icCi = interval(val, "ic_ci");
   const edgeCi = interval(val, "directional_edge_ci");
   const cal = val.calibration;
   const signals = val.signals;
-  const summary = (detail.dataset_summary ?? {}) as {
-    skipped_symbols?: Record<string, string>;
-    quarantined_rows?: Array<{ message?: string; symbol?: string; row?: number; date?: string }>;
-  };
-  const skipped = Object.entries(summary.skipped_symbols ?? {});
-  const quarantined = summary.quarantined_rows ?? [];
-  const promotion = detail.promotion as { decision?: string; reason?: string } | undefined;
-  const majority = (val.baseline_majority ?? {}) as { direction?: string; directional_accuracy?: number };
+  const summary = detail.dataset_summary;
+  const skipped = Object.entries(summary.skipped_symbols);
+  const quarantined = summary.quarantined_rows;
+  const promotion = detail.promotion;
+  const majority = val.baseline_majority;
   if (val.skill_zero === undefined && !cal) {
     return (
       <EmptyState>
@@ -73,7 +70,7 @@ export function ValidationReportBody({ detail }: { detail: ModelDetail }) {
     <div className="space-y-4" data-testid="validation-report">
       {promotion?.reason ? (
         <p className="text-sm" data-testid="promotion-reason">
-          <Badge tone={promotion.decision === "activated" ? "good" : "warn"}>{promotion.decision ?? "decision"}</Badge>{" "}
+          <Badge tone={promotion.decision === "activated" ? "good" : "warn"}>{promotion.decision}</Badge>{" "}
           {promotion.reason}
         </p>
       ) : null}
@@ -94,7 +91,7 @@ export function ValidationReportBody({ detail }: { detail: ModelDetail }) {
         />
         <Headline
           testId="headline-edge"
-          label={`Directional edge vs always ${majority.direction ?? "up"} (${fmtPct(majority.directional_accuracy)})`}
+          label={`Directional edge vs always ${majority?.direction ?? "up"} (${fmtPct(majority?.directional_accuracy)})`}
           value={signed(val.directional_edge)}
           ci={ciText(edgeCi)}
           tone={intervalTone(edgeCi)}

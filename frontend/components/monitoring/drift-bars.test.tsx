@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 
 import type { DriftReport } from "@/lib/types";
-import { makeDrift } from "@/test/fixtures";
+import { makeDrift, makeFeatureDrift } from "@/test/fixtures";
 
 import { DriftBars, NEG_LOG_P_CAP, negLog10P, psiThreshold, statisticRatio } from "./drift-bars";
 import { driftSentence, falseAlarmText } from "./drift-summary";
@@ -30,9 +30,8 @@ test("without per-feature details it explains why instead of drawing empty bars"
   expect(screen.queryByTestId("drift-pvalue-chart")).not.toBeInTheDocument();
 });
 
-test("uses the API's PSI threshold when it sends one", () => {
-  expect(psiThreshold(makeDrift())).toBe(0.25);
-  expect(psiThreshold(makeDrift({ psi_threshold: 0.1 }))).toBe(0.1);
+test("the PSI band edge is the backend's 0.25", () => {
+  expect(psiThreshold()).toBe(0.25);
 });
 
 function makeCalibrated(overrides: Partial<DriftReport> = {}): DriftReport {
@@ -44,7 +43,7 @@ function makeCalibrated(overrides: Partial<DriftReport> = {}): DriftReport {
     distinct_rows: 167,
     drift_share: 0.5,
     details: {
-      ret_1d: {
+      ret_1d: makeFeatureDrift({
         p_value: 0.004,
         psi: 0.31,
         mean_shift: 0.8,
@@ -53,8 +52,8 @@ function makeCalibrated(overrides: Partial<DriftReport> = {}): DriftReport {
         statistic: 0.62,
         threshold_statistic: 0.41,
         effective_rows: 12.4,
-      },
-      volatility: {
+      }),
+      volatility: makeFeatureDrift({
         p_value: 0.6,
         psi: 0.03,
         mean_shift: 0.05,
@@ -63,7 +62,7 @@ function makeCalibrated(overrides: Partial<DriftReport> = {}): DriftReport {
         statistic: 0.2,
         threshold_statistic: 0.55,
         effective_rows: 6,
-      },
+      }),
     },
     ...overrides,
   });
@@ -111,6 +110,6 @@ test("p-values at the bound still draw a bar: −log10 p, capped", () => {
   expect(negLog10P(1e-300)).toBe(NEG_LOG_P_CAP);
   expect(negLog10P(1)).toBe(0);
   expect(negLog10P(null)).toBeNull();
-  render(<DriftBars report={makeDrift({ details: { ret_1d: { p_value: 0, psi: 2, mean_shift: 1, drift: true, samples: 40 } } })} />);
+  render(<DriftBars report={makeDrift({ details: { ret_1d: makeFeatureDrift({ p_value: 0, psi: 2, mean_shift: 1, drift: true, samples: 40 }) } })} />);
   expect(screen.getByTestId("drift-row-ret_1d")).toHaveTextContent("< 0.0001");
 });

@@ -12,9 +12,9 @@ import { driftWindowText, falseAlarmText } from "./drift-summary";
 /** PSI at or above this is a significant shift (the backend's `psi_band` "significant"). */
 export const DEFAULT_PSI_THRESHOLD = 0.25;
 
-export function psiThreshold(report: DriftReport): number {
-  const own = report.psi_threshold;
-  return isNum(own) ? own : DEFAULT_PSI_THRESHOLD;
+/** The PSI band edge the backend uses for "significant" (it does not send it per report). */
+export function psiThreshold(): number {
+  return DEFAULT_PSI_THRESHOLD;
 }
 
 /** PSI at or above this is a moderate shift. */
@@ -43,7 +43,7 @@ export function negLog10P(p: unknown): number | null {
  * evidence in a table; the header states the window (distinct rows) and the false-alarm rate. */
 export function DriftBars({ report }: { report: DriftReport }) {
   const features = Object.entries(report.details ?? {});
-  const psiLimit = psiThreshold(report);
+  const psiLimit = psiThreshold();
   const calibrated = report.calibration === "empirical";
   const header = (
     <div className="space-y-1 text-sm">

@@ -1,5 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 
+import { makeMetrics } from "@/test/fixtures";
+
 import { latencyRows, trainingRows } from "./monitoring-view";
 import { requestRows, RequestsCard } from "./requests-card";
 
@@ -18,10 +20,15 @@ test("measured series sit on a time axis: a gap in minutes stays a gap", () => {
 });
 
 test("versions of different horizons are labelled with their horizon", () => {
-  const runs = [
-    { version: "v2", timestamp: "", training_metrics: null, validation_metrics: null, dataset_range: null },
-    { version: "v1", timestamp: "", training_metrics: null, validation_metrics: null, dataset_range: null },
-  ];
+  const metrics = makeMetrics(10, { rmse: 0.02 }, 0.021, 0.0211);
+  const dataset_range = { start: null, end: null, symbols: [], rows: 0 };
+  const runs = ["v2", "v1"].map((version) => ({
+    version,
+    timestamp: "",
+    training_metrics: metrics,
+    validation_metrics: metrics,
+    dataset_range,
+  }));
   expect(trainingRows(runs, { v1: "5d", v2: "10d" }).map((r) => r.version)).toEqual(["v1 · 5d", "v2 · 10d"]);
   expect(trainingRows(runs, { v1: "5d", v2: "5d" }).map((r) => r.version)).toEqual(["v1", "v2"]);
 });

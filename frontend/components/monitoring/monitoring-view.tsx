@@ -26,7 +26,7 @@ export function pivotDriftHistory(snapshots: DriftSnapshot[]): { rows: ChartRow[
   const sources = [...new Set(snapshots.map((s) => s.source || "serving"))];
   const rows = [...snapshots]
     .sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1))
-    .map((s) => ({ timestamp: s.timestamp, t: Date.parse(s.timestamp), [s.source || "serving"]: s.drift_share }));
+    .map((s): ChartRow => ({ timestamp: s.timestamp, t: Date.parse(s.timestamp), [s.source || "serving"]: s.drift_share }));
   return { rows, sources };
 }
 

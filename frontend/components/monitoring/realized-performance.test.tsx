@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import type { PerformanceReport } from "@/lib/performance-types";
+import { makeMetrics } from "@/test/fixtures";
 import { signInAs, signOut } from "@/test/session";
 
 import { PerformanceDetail, RealizedPerformanceSection, reliabilityRows, rollingRows } from "./realized-performance";
@@ -53,7 +54,7 @@ function makeReport(overrides: Partial<PerformanceReport> = {}): PerformanceRepo
     scored: 600,
     pending: 25,
     unscorable: 1,
-    validation: { skill: 0.03, model: { rmse: 0.02, ic: 0.1, directional_accuracy: 0.55, n: 900 } },
+    validation: makeMetrics(900, { rmse: 0.02, ic: 0.1, directional_accuracy: 0.55 }, 0.021, 0.0211, { skill: 0.03 }),
     live,
     rolling: { ...live, target_outcomes: 500 },
     series: [

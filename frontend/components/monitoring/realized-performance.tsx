@@ -18,7 +18,6 @@ import type {
   PerformanceReport,
   ReliabilityBin,
 } from "@/lib/performance-types";
-import type { MetricSet } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 import { useSession } from "@/lib/use-session";
 
@@ -55,7 +54,7 @@ function fmtInterval(ci: Interval, pct = false): string {
 /** Live metrics next to what validation promised, one row per metric. */
 export function LiveVsValidation({ report }: { report: PerformanceReport }) {
   const live = report.live;
-  const val = report.validation as MetricSet;
+  const val = report.validation;
   const rows: { label: string; live: string; validation: string }[] = [
     { label: "Outcomes (n)", live: String(live.n), validation: fmtNum(metric(val, "n"), 0) },
     {

@@ -28,18 +28,15 @@ export interface SymbolFreshness {
 
 /** The per-symbol rows of /monitoring/freshness (candle time and fetch time kept apart). */
 export function symbolFreshness(data: FreshnessResponse): SymbolFreshness[] {
-  const rows = Array.isArray(data.symbols) ? (data.symbols as Array<Record<string, unknown>>) : [];
-  return rows
-    .filter((r) => typeof r.symbol === "string")
-    .map((r) => ({
-      symbol: r.symbol as string,
-      exchange: typeof r.exchange === "string" ? r.exchange : null,
-      latest_candle_at: typeof r.latest_candle_at === "string" ? r.latest_candle_at : null,
-      last_seen_at: typeof r.last_seen_at === "string" ? r.last_seen_at : null,
-      age_seconds: isNum(r.age_seconds) ? r.age_seconds : null,
-      degraded: r.degraded === true,
-      stale: r.stale === true,
-    }));
+  return data.symbols.map((r) => ({
+    symbol: r.symbol,
+    exchange: r.exchange || null,
+    latest_candle_at: r.latest_candle_at,
+    last_seen_at: r.last_seen_at,
+    age_seconds: r.age_seconds,
+    degraded: r.degraded,
+    stale: r.stale,
+  }));
 }
 
 /** The newest candle over every served symbol: the market's time, not when we fetched it. */
@@ -51,7 +48,10 @@ export function newestCandle(rows: SymbolFreshness[]): SymbolFreshness | null {
   return best;
 }
 
-const AGES: Record<(typeof STAMPS)[number][0], string> = {
+const AGES: Record<
+  (typeof STAMPS)[number][0],
+  "upstream_age_seconds" | "model_age_seconds" | "last_prediction_age_seconds"
+> = {
   upstream_last_seen: "upstream_age_seconds",
   model_last_trained: "model_age_seconds",
   last_prediction_time: "last_prediction_age_seconds",

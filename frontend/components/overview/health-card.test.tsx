@@ -17,9 +17,22 @@ const api = vi.hoisted(() => ({
 }));
 vi.mock("@/lib/api", async (importOriginal) => ({ ...(await importOriginal<object>()), ...api }));
 
-const READY: ReadyData = { status: "ok", checks: { database: { status: "ok" }, model: { status: "ok" } } };
-const MODELS: ModelsResponse = { available_versions: ["v1"], active_version: "v1", models: [makeModel("v1", { is_active: true, status: "ready" })] };
-const FRESH: FreshnessResponse = { status: "fresh", upstream_last_seen: null, model_last_trained: null, last_prediction_time: null, reasons: [] };
+const READY: ReadyData = { status: "ok", checks: { database: { status: "ok", required: true }, model: { status: "ok", required: false } } };
+const NO_MODELS: ModelsResponse = { available_versions: [], active_version: null, active_status: null, rollback_target: null, models: [] };
+const MODELS: ModelsResponse = { ...NO_MODELS, available_versions: ["v1"], active_version: "v1", active_status: "ready", models: [makeModel("v1", { is_active: true, status: "ready" })] };
+const FRESH: FreshnessResponse = {
+  status: "fresh",
+  checked_at: "2026-11-29T11:00:00Z",
+  upstream_last_seen: null,
+  upstream_age_seconds: null,
+  model_last_trained: null,
+  model_age_seconds: null,
+  last_prediction_time: null,
+  last_prediction_age_seconds: null,
+  symbols: [],
+  limits: { max_candle_age_hours: 96, max_model_age_days: 30 },
+  reasons: [],
+};
 
 function traffic(requests: number, serverErrors: number): RequestTrafficResponse {
   return {
@@ -57,11 +70,11 @@ test("drift and stale data need attention, each with the panel that explains it"
 });
 
 test("serving broken is failing: no active model, missing artifact, failed readiness, many 5xx", () => {
-  expect(healthRollup({ ...HEALTHY, models: { available_versions: [], active_version: null, models: [] } }).level).toBe("failing");
+  expect(healthRollup({ ...HEALTHY, models: NO_MODELS }).level).toBe("failing");
   const missing = healthRollup({ ...HEALTHY, models: { ...MODELS, models: [makeModel("v1", { is_active: true, status: "missing" })] } });
   expect(missing.level).toBe("failing");
   expect(missing.reasons[0]!.href).toBe("/model-management/v1");
-  const down = healthRollup({ ...HEALTHY, ready: { status: "error", checks: { database: { status: "error" } } } });
+  const down = healthRollup({ ...HEALTHY, ready: { status: "degraded", checks: { database: { status: "failed", required: true } } } });
   expect(down.reasons[0]).toMatchObject({ level: "failing", href: "/#readiness" });
   expect(healthRollup({ ...HEALTHY, traffic: traffic(100, 10) }).level).toBe("failing");
   // A few 5xx among many requests, or among too few to judge: attention, not failing.
@@ -74,7 +87,7 @@ test("a signal that cannot be read is a reason too, failing ones first", () => {
     ...HEALTHY,
     drift: undefined,
     driftError: new ApiError({ message: "timeout", status: null, code: "network_error", requestId: null }),
-    models: { available_versions: [], active_version: null, models: [] },
+    models: NO_MODELS,
   });
   expect(result.reasons.map((r) => r.level)).toEqual(["failing", "attention"]);
   expect(result.reasons[1]!.text).toContain("Drift could not be checked");
@@ -101,8 +114,8 @@ test("freshness shows candle time and fetch time apart", () => {
         upstream_last_seen: "2026-11-29T11:00:00Z",
         upstream_age_seconds: 23,
         symbols: [
-          { symbol: "AAPL", exchange: "NASDAQ", latest_candle_at: "2026-11-13T00:00:00Z", last_seen_at: "2026-11-29T11:00:00Z", age_seconds: 16 * 86400, degraded: true, stale: true },
-          { symbol: "MSFT", exchange: "NASDAQ", latest_candle_at: "2026-11-12T00:00:00Z", last_seen_at: "2026-11-29T10:59:00Z", age_seconds: 17 * 86400, degraded: false, stale: true },
+          { symbol: "AAPL", exchange: "NASDAQ", latest_candle_at: "2026-11-13T00:00:00Z", last_seen_at: "2026-11-29T11:00:00Z", source: "csv", age_seconds: 16 * 86400, degraded: true, stale: true },
+          { symbol: "MSFT", exchange: "NASDAQ", latest_candle_at: "2026-11-12T00:00:00Z", last_seen_at: "2026-11-29T10:59:00Z", source: "csv", age_seconds: 17 * 86400, degraded: false, stale: true },
         ],
       }}
     />,

@@ -11,11 +11,7 @@ import type { ReadinessCheck } from "@/lib/types";
 import { useApi } from "@/lib/use-api";
 
 function note(check: ReadinessCheck): string {
-  for (const key of ["error", "message", "detail", "version", "backend", "source"]) {
-    const value = check[key];
-    if (typeof value === "string" && value) return value;
-  }
-  return "";
+  return check.error || check.message || check.active_version || check.vendor || check.source || check.kind || "";
 }
 
 export function ReadinessCard() {

@@ -6,7 +6,7 @@ test("each batch row shows its prediction or its own error", () => {
   render(
     <BatchResults
       items={[
-        { symbol: "AAPL", prediction: "HOLD", confidence: 0.5, probability_up: 0.51, expected_return: 0.001, version: "v2", error: null },
+        { symbol: "AAPL", prediction: "HOLD", confidence: 0.5, probability_up: 0.51, expected_return: 0.001, version: "v2", degraded_input: false, input_data_status: "fresh", error: null },
         {
           symbol: "ZZZZ",
           prediction: null,
@@ -14,6 +14,8 @@ test("each batch row shows its prediction or its own error", () => {
           probability_up: null,
           expected_return: null,
           version: null,
+          degraded_input: null,
+          input_data_status: null,
           error: { code: "market_data_not_found", message: "No market data for ZZZZ." },
         },
       ]}
@@ -26,9 +28,8 @@ test("each batch row shows its prediction or its own error", () => {
   );
 });
 
-test("item errors read well whatever their shape", () => {
-  expect(itemErrorText("boom")).toBe("boom");
-  expect(itemErrorText({ error: "not_found" })).toBe("not_found");
-  expect(itemErrorText({ error: "validation_error", details: { symbol: ["bad"] } })).toBe("symbol: bad");
+test("an item error reads as its message and code", () => {
+  expect(itemErrorText({ code: "not_found", message: "" })).toBe("not_found");
+  expect(itemErrorText({ code: "unknown_symbol", message: "no such symbol" })).toBe("no such symbol (unknown_symbol)");
   expect(itemErrorText(null)).toBe("");
 });

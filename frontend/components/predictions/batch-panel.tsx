@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, ErrorState } from "@/components/ui/states";
-import { ApiError, formatDetails, postPredictBatch, toApiError } from "@/lib/api";
+import { ApiError, postPredictBatch, toApiError } from "@/lib/api";
 import { Term } from "@/components/ui/term";
 import { fmtPct, fmtReturn } from "@/lib/format";
 import type { BatchItem, BatchItemError } from "@/lib/types";
@@ -72,14 +72,12 @@ function RowFlags({ item }: { item: BatchItem }) {
   );
 }
 
-/** Readable text of a batch item's error, whatever its shape. */
-export function itemErrorText(error: BatchItemError): string {
+/** Readable text of a batch item's error (`{code, message}`). */
+export function itemErrorText(error: BatchItemError | null): string {
   if (!error) return "";
-  if (typeof error === "string") return error;
-  const text = error.message || formatDetails(error.details) || error.error || "";
-  const code = error.code ?? (error.message ? error.error : undefined);
-  if (text && code) return `${text} (${code})`;
-  return text || code || "failed";
+  const { code, message } = error;
+  if (message && code) return `${message} (${code})`;
+  return message || code || "failed";
 }
 
 export function BatchResults({ items }: { items: BatchItem[] }) {

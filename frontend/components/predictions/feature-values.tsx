@@ -1,8 +1,9 @@
 import { EmptyState } from "@/components/ui/states";
 import { isNum } from "@/lib/format";
+import type { Prediction } from "@/lib/types";
 
-/** The feature values the model used, name -> value. */
-export function FeatureValues({ values }: { values: Record<string, unknown> | null | undefined }) {
+/** The feature values the model used, name -> value (the row /predict returns). */
+export function FeatureValues({ values }: { values: Prediction["features"] | null | undefined }) {
   const entries = Object.entries(values ?? {}).filter(([name]) => name !== "timestamp");
   if (!entries.length) return <EmptyState>The API returned no feature values for this prediction.</EmptyState>;
   return (

@@ -29,7 +29,7 @@ test("fresh input carries no degraded or stale badge", () => {
 test("degraded and stale inputs are flagged", () => {
   render(
     <PredictionCard
-      prediction={makePrediction({ prediction: "SELL", degraded_input: true, input_data_status: "stale_cache", expected_return: -0.004 })}
+      prediction={makePrediction({ prediction: "SELL", degraded_input: true, input_data_status: "stale", expected_return: -0.004 })}
     />,
   );
   expect(screen.getByTestId("prediction-signal")).toHaveTextContent("SELL");

@@ -36,6 +36,7 @@ from requests.adapters import HTTPAdapter
 
 from mlplatform.core.market_data.base import CANDLE_COLUMNS, CandleSeries, lookback_check
 from mlplatform.core.market_data.validation import validate_candles
+from mlplatform.core.symbols import EXCHANGES
 from mlplatform.errors import (
     AppError,
     ExchangeUnavailable,
@@ -50,7 +51,7 @@ from mlplatform.errors import (
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1.1"
-SUPPORTED_EXCHANGES: tuple[str, ...] = ("NSE", "BSE", "NASDAQ")
+SUPPORTED_EXCHANGES: tuple[str, ...] = EXCHANGES
 SYMBOL_PATTERN = re.compile(r"^[A-Z][A-Z0-9._-]{0,19}$")
 #: Upstream error codes after which the same request may succeed a moment later.
 RETRYABLE_ERROR_CODES = frozenset({"EXCHANGE_UNAVAILABLE", "RATE_LIMITED"})

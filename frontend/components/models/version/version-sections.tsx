@@ -6,18 +6,16 @@ import { EmptyState } from "@/components/ui/states";
 import { Term } from "@/components/ui/term";
 import { fmtDate, fmtDateTime, fmtInterval, fmtNum, fmtPct, fmtSkill, humanize, plural } from "@/lib/format";
 import type { GlossaryId } from "@/lib/glossary";
-import { baselineRmse, metric, skill } from "@/lib/metrics";
+import { baselineRmse, interval, metric, skill } from "@/lib/metrics";
 import type { Activation, MetricSet, ModelDetail } from "@/lib/types";
 import {
   artifactHashes,
   calibration,
   flattenConfig,
-  interval,
   showValue,
   symbolWindows,
-  topNumber,
-  topString,
   versionConfig,
+  type VersionConfig,
   versionLineage,
   versionPromotion,
   versionStatus,
@@ -132,8 +130,8 @@ export function Lineage({ detail }: { detail: ModelDetail }) {
   );
 }
 
-function ConfigList({ config }: { config: Record<string, unknown> }) {
-  const entries = Object.entries(flattenConfig(config));
+function ConfigList({ config }: { config: VersionConfig }) {
+  const entries = [...flattenConfig(config).entries()];
   if (!entries.length) return <EmptyState>No configuration recorded.</EmptyState>;
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs" data-testid="version-config">
@@ -156,11 +154,14 @@ interface MetricRow {
   format: (v: unknown) => string;
 }
 
-function baselineMetric(set: MetricSet | null, baseline: string, name: string): number | null {
-  const b = set?.[baseline];
-  if (!b || typeof b !== "object") return null;
-  const value = (b as Record<string, unknown>)[name];
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
+function baselineMetric(
+  set: MetricSet | null,
+  baseline: "baseline_zero" | "baseline_mean" | "baseline_majority",
+  name: "mae" | "directional_accuracy",
+): number | null {
+  if (!set) return null;
+  if (baseline === "baseline_majority") return name === "directional_accuracy" ? (set.baseline_majority?.directional_accuracy ?? null) : null;
+  return set[baseline][name] ?? null;
 }
 
 const METRIC_ROWS: MetricRow[] = [
@@ -193,8 +194,8 @@ const METRIC_ROWS: MetricRow[] = [
 export function MetricsVsBaselines({ detail }: { detail: ModelDetail }) {
   const val = detail.validation_metrics;
   const train = detail.training_metrics;
-  const skillVs = topString(val, "skill_vs");
-  const edge = topNumber(val, "directional_edge");
+  const skillVs = val?.skill_vs ?? null;
+  const edge = val?.directional_edge ?? null;
   return (
     <div className="space-y-3" data-testid="version-metrics">
       <dl className="grid grid-cols-1 gap-3 sm:grid-cols-3">
@@ -294,8 +295,7 @@ export function VersionActivations({ version, activations }: { version: string; 
   return (
     <ol className="space-y-2 text-sm" data-testid="version-activations">
       {mine.map((a, i) => {
-        const raw = (a as unknown as { kind?: unknown }).kind;
-        const kind = typeof raw === "string" ? raw : null;
+        const kind = a.kind;
         return (
           <li key={`${a.timestamp}-${i}`} className="rounded border border-[var(--border)] p-2">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
