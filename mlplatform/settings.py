@@ -133,6 +133,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mlplatform.metrics.middleware.MetricsMiddleware",
     "mlplatform.api.middleware.RequestIdMiddleware",
+    "registry.middleware.StartupReconcileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -1,0 +1,27 @@
+"""Start-up reconciliation for web processes: the first request of a process runs it.
+
+A fresh process (a new revision, a scale-up from zero) imports the versions it finds in storage,
+flags broken ones and honours ``ACTIVE.json`` before it answers anything, so its first
+``GET /models`` already lists them. It cannot run in ``AppConfig.ready`` (no database access
+there) and must not run inside reads (``registry.selectors``, ``registry.loading`` only read).
+After the first success each request pays one ``threading.Event.is_set()``; a failure (storage
+or database away) is logged and retried on the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from registry.services.reconcile import registry_reconcile_once, registry_reconciled
+
+
+class StartupReconcileMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not registry_reconciled():
+            registry_reconcile_once()
+        return self.get_response(request)
