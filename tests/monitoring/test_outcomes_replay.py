@@ -71,7 +71,7 @@ def replayed(db, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
             "activation_policy": "never",
         },
         actor=Actor.system(),
-    )
+    ).version  # train_model returns a TrainingOutcome (version + promotion decision)
     for symbol in SYMBOLS:
         write(directory, symbol, ALL_ROWS)
     start = training_window_end(version) + timedelta(days=14)
