@@ -5,13 +5,16 @@ flags broken ones and honours ``ACTIVE.json`` before it answers anything, so its
 ``GET /models`` already lists them. It cannot run in ``AppConfig.ready`` (no database access
 there) and must not run inside reads (``registry.selectors``, ``registry.loading`` only read).
 After the first success each request pays one ``threading.Event.is_set()``; a failure (storage
-or database away) is logged and retried on the next request.
+or database away) is logged and retried on the next request. ``/health`` (liveness) never
+waits for it: reconciliation reads every artifact, which on a large ``gs://`` registry takes
+longer than a liveness probe allows; ``/ready`` does wait, and reports what it found.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from registry.services.reconcile import registry_reconcile_once, registry_reconciled
@@ -20,8 +23,9 @@ from registry.services.reconcile import registry_reconcile_once, registry_reconc
 class StartupReconcileMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.liveness = {"/health", f"{settings.API_PREFIX.rstrip('/')}/health"}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not registry_reconciled():
+        if not registry_reconciled() and request.path not in self.liveness:
             registry_reconcile_once()
         return self.get_response(request)

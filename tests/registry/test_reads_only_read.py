@@ -46,7 +46,9 @@ def two_versions(db, settings, small_params: dict[str, Any]) -> list[str]:  # ty
 
 def test_get_models_and_a_version_write_nothing(two_versions, api_client) -> None:  # type: ignore[no-untyped-def]
     reset_process_state()  # a fresh process: caches empty, start-up reconciliation not yet run
-    api_client.get("/health")  # its first request runs the start-up reconciliation
+    api_client.get("/health")  # liveness never waits for reconciliation
+    assert not registry_reconciled()
+    api_client.get("/ready")  # the first other request runs the start-up reconciliation
     assert registry_reconciled()
     for path in ("/models", f"/models/{two_versions[0]}", f"/models/{two_versions[1]}"):
         with CaptureQueriesContext(connection) as captured:
@@ -62,7 +64,7 @@ def test_predict_writes_only_its_log_and_freshness(two_versions, api_client, set
 
     market_data_source_reset()
     reset_process_state()
-    api_client.get("/health")
+    api_client.get("/ready")
     with CaptureQueriesContext(connection) as captured:
         response = api_client.get("/predict", {"symbol": "AAA"})
     assert response.status_code == 200, response.content
