@@ -12,12 +12,15 @@ longer than a liveness probe allows; ``/ready`` does wait, and reports what it f
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from registry.services.reconcile import registry_reconcile_once, registry_reconciled
+
+logger = logging.getLogger(__name__)
 
 
 class StartupReconcileMiddleware:
@@ -27,5 +30,8 @@ class StartupReconcileMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not registry_reconciled() and request.path not in self.liveness:
-            registry_reconcile_once()
+            try:
+                registry_reconcile_once()  # logs and retries what it expects (storage, database)
+            except Exception:  # anything else: logged; the request is still answered
+                logger.exception("start-up reconciliation failed; retrying on the next request")
         return self.get_response(request)
