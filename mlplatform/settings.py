@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from mlplatform.errors import error_codes_markdown
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # ENV_FILE points elsewhere (tests, containers); the real environment always wins.
 load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
@@ -133,6 +135,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mlplatform.metrics.middleware.MetricsMiddleware",
     "mlplatform.api.middleware.RequestIdMiddleware",
+    "registry.middleware.StartupReconcileMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -314,7 +317,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ML Engine Platform API",
-    "DESCRIPTION": "Training, registry, serving and monitoring of market-data models.",
+    "DESCRIPTION": (
+        "Training, registry, serving and monitoring of market-data models.\n\n"
+        "Every error is answered in one envelope, `{status, error, details, code, timestamp, "
+        "request_id}`; these are all the `error` values and their HTTP status "
+        "(`mlplatform.errors.ERROR_CODES`):\n\n" + error_codes_markdown()
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -6,7 +6,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "Model registry"
 
     def ready(self) -> None:
-        # No database access here: reconciliation runs lazily on first use (registry.services).
+        # No database access here: reconciliation runs at the first request
+        # (registry.middleware), in the worker and in CLI commands, never in a read.
         from mlplatform import process_state, readiness
         from registry import checks, loading, services, storage
 

@@ -49,7 +49,3 @@ class ActiveVersionChanged(Conflict):
     """Another activation committed while a rollback picked its target; retry."""
 
     code = "active_version_changed"
-
-
-class TrainingRunNotFound(NotFound):
-    code = "training_run_not_found"

@@ -18,8 +18,10 @@ from typing import Any
 from mlplatform.core.features import DEFAULT_VOLATILITY_WINDOW
 from mlplatform.core.model import LinearModel
 from mlplatform.errors import AppError
+from registry.availability import model_version_mark_unavailable
 from registry.errors import ModelArtifactCorrupt, ModelArtifactMissing, NoActiveModel
 from registry.models import ModelVersion
+from registry.selectors import model_version_active_label, model_version_get
 from registry.storage import DRIFT_FILE, MANIFEST_FILE, MODEL_FILE, artifact_store, sha256_hex
 
 ACTIVE_LABEL_TTL = 0.5
@@ -54,8 +56,6 @@ _active_checked_at = float("-inf")
 
 
 def _read_verified(row: ModelVersion, filename: str) -> bytes:
-    from registry.services import model_version_mark_unavailable
-
     store = artifact_store()
     expected = row.artifact_hashes.get(filename)
     try:
@@ -152,9 +152,7 @@ def _active_label_resolve() -> str:
     if now - _active_checked_at < ACTIVE_LABEL_TTL:
         label = _active_label
     else:
-        label = (
-            ModelVersion.objects.filter(is_active=True).values_list("version", flat=True).first()
-        )
+        label = model_version_active_label()
         with _lock:
             _active_label, _active_checked_at = label, now
     if label is None:
@@ -173,11 +171,10 @@ def loaded_model_get(*, version: str | None = None) -> LoadedModel:
     cannot be verified (the version is then flagged in the database, stays active if it was,
     and is not served by this process). A version already loaded here was verified at load and
     keeps being served from memory even if its files disappear later.
-    """
-    from registry.selectors import model_version_get
-    from registry.services import registry_reconcile_once
 
-    registry_reconcile_once()
+    Reads only, apart from flagging a version whose files fail verification; it never
+    reconciles with storage (that happens at process start-up, ``registry.services.reconcile``).
+    """
     label = _active_label_resolve() if version is None else version
     cached = _models.get(label)
     if cached is not None:

@@ -1,4 +1,8 @@
-"""Registry reads. Fixed ordering, bounded limits, heavy columns deferred."""
+"""Registry reads. Fixed ordering, bounded limits, heavy columns deferred.
+
+Every function here only reads: none reconciles with storage or records anything. A fresh
+process imports what storage holds at start-up (``registry.middleware``), not on a read.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,6 @@ from registry.models import Activation, ModelVersion, TrainingRun
 from registry.storage import VERSION_RE
 
 MAX_ACTIVATIONS = 1000
-
-
-def _reconcile_once() -> None:
-    # A fresh process (new revision, scale from zero) imports versions it finds in storage
-    # before answering its first registry read; later calls return at once.
-    from registry.services import registry_reconcile_once
-
-    registry_reconcile_once()
 
 
 def version_label_check(version: str) -> str:
@@ -35,13 +31,13 @@ def model_version_active() -> ModelVersion | None:
 
 
 def model_version_active_label() -> str | None:
+    """The active version's label, or None (the one query for it)."""
     return ModelVersion.objects.filter(is_active=True).values_list("version", flat=True).first()
 
 
 def model_version_get(*, version: str) -> ModelVersion:
     """One version in full; ``ModelNotFound`` (404 ``model_not_found``) for bad/unknown labels."""
     version_label_check(version)
-    _reconcile_once()
     found = ModelVersion.objects.filter(version=version).first()
     if found is None:
         raise ModelNotFound(f"model version {version} not found", details={"version": version})
@@ -50,7 +46,6 @@ def model_version_get(*, version: str) -> ModelVersion:
 
 def model_version_list() -> QuerySet[ModelVersion]:
     """Every version, newest first, without the (large) drift reference."""
-    _reconcile_once()
     return ModelVersion.objects.defer("drift_reference").order_by("-number")
 
 

@@ -7,8 +7,8 @@ from django.tasks import task
 
 @task(queue_name="default")
 def training_run_task(*, run_id: str) -> str:
-    """Execute one queued training run (``registry.services.training_run_execute``)."""
-    from registry.services import training_run_execute
+    """Execute one queued training run (``registry.services.runs.training_run_execute``)."""
+    from registry.services.runs import training_run_execute
 
     return training_run_execute(run_id=run_id)
 
@@ -21,7 +21,7 @@ def scheduled_retrain_task() -> dict[str, str]:
     ``if_better`` by default); when a run is already open nothing new starts.
     """
     from mlplatform.actors import Actor
-    from registry.services import training_run_request
+    from registry.services.runs import training_run_request
 
     run, started = training_run_request(actor=Actor.system("scheduler"))
     return {"run_id": str(run.run_id), "status": "started" if started else "already_running"}

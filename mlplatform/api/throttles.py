@@ -7,7 +7,8 @@ One increment per request wherever the count lives:
 - The in-process default (``locmem://``): a dict under a lock. Django's locmem cache would keep
   the same per-process count, but pickles the value on every add and incr (about 50 us per
   request here, a tenth of a ``/predict``).
-- Any other cache backend: ``add`` then ``incr``.
+
+``CACHE_URL`` accepts nothing else (settings refuse other schemes), so there is no third path.
 
 DRF's ``SimpleRateThrottle`` keeps every request time of the window in one cache entry and
 rewrites it on each request, so its cost grows with the limit; a counter costs the same at any
@@ -66,22 +67,18 @@ register_reset("throttle_counters", _local_counters.clear)
 
 
 def _shared_incr(key: str, timeout: int, amount: int = 1) -> int:
-    """Add ``amount`` to ``key`` in the configured cache, created with ``timeout`` seconds."""
+    """Add ``amount`` to ``key`` in the Redis cache, created with ``timeout`` seconds.
+
+    One round trip: create the key with its expiry if absent, then INCR (Django's
+    ``RedisCache.add`` + ``incr`` would be three: SET NX, EXISTS, INCR).
+    """
     cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        # One round trip: create the key with its expiry if absent, then INCR (Django's
-        # RedisCache.add + incr would be three: SET NX, EXISTS, INCR).
-        full_key = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
-        pipe.set(full_key, 0, ex=timeout, nx=True)
-        pipe.incr(full_key, amount)
-        return int(pipe.execute()[1])
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return int(cache.incr(key, amount))
-    except ValueError:  # the entry expired between add and incr
-        cache.set(key, amount, timeout=timeout)
-        return amount
+    assert isinstance(cache, RedisCache), "CACHE_URL is redis:// or locmem:// (settings)"
+    full_key = cache.make_and_validate_key(key)
+    pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+    pipe.set(full_key, 0, ex=timeout, nx=True)
+    pipe.incr(full_key, amount)
+    return int(pipe.execute()[1])
 
 
 class _WindowCounterThrottle(BaseThrottle):

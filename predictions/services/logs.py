@@ -107,6 +107,12 @@ class _LogInsert:
         # immutable objects again and again (the request's ``now``, each cached snapshot's
         # feature mapping and latest candle time), so each is adapted once, not once per row.
         # Holding ``value`` keeps its id from being reused while the entry lives.
+        # Measured alone (issue 17; in-process, ``_params`` over 20,000 serving-shaped rows, a
+        # 10-feature mapping and candle time shared, a new ``now`` per row, median of 7 runs,
+        # against a subclass that adapts every value): 15.9 vs 35.6 us per row on SQLite,
+        # 8.3 vs 19.9 us on PostgreSQL, i.e. 12-20 us saved per logged prediction, 1-2% of a
+        # warm /predict (p50 1.1-1.2 ms) and about the margin of the c=16 throughput gate
+        # (0.55x for 0.5x). Kept for that; remove it if the statement path gets cheaper.
         self._adapted: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.group = _GroupCommit(self._write_autocommit)
 

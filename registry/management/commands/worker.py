@@ -5,6 +5,7 @@ On top of ``db_worker`` (every option of which it accepts):
 * **Crash recovery at start.** Training runs left ``running`` (or ``queued`` with a dead task)
   by a worker that was killed are marked failed (``registry.services.training_run_recover``),
   so the training lane is free again. A killed run never leaves a half-registered version.
+  Then the registry is reconciled with storage once (``registry.services.reconcile``).
 * **A health endpoint on ``$PORT``** (``--health-port``; 0 = none): ``GET /health`` answers
   200 ``{"status": "ok", ...}`` while the worker takes tasks and 503 once it is shutting down.
   Cloud Run runs the worker as a service with CPU always allocated, and a service must listen
@@ -34,7 +35,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from mlplatform.schedules import ScheduleThread, schedules_configured
-from registry.services import training_run_recover
+from registry.services import registry_reconcile_once, training_run_recover
 
 logger = logging.getLogger("registry.worker")
 
@@ -150,6 +151,7 @@ class Command(DbWorkerCommand):
             raise CommandError("--reload is not supported by manage.py worker; use db_worker")
         self.configure_logging(options["verbosity"])
         failed = training_run_recover(at_worker_start=True)
+        registry_reconcile_once()  # start-up: the tasks read the registry, and reads never write
         if failed:
             self.stdout.write(
                 self.style.WARNING(f"Marked {len(failed)} interrupted training run(s) failed: ")

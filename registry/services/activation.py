@@ -1,10 +1,11 @@
-"""Activation, rollback and artifact availability: the writes that decide what is served.
+"""Activation and rollback: the writes that decide what is served.
 
 - Activation verifies the target's artifacts (presence and SHA-256, through the artifact store)
   *before* switching; a version that fails is flagged, the switch is refused with 409
   ``model_unavailable`` naming the file, and the active version keeps serving.
 - Losing the active version's artifact later flags it missing/corrupt but keeps it recorded
-  active: which version is active is a decision, availability is a fact about storage.
+  active: which version is active is a decision, availability (``registry.availability``) is
+  a fact about storage.
 - Rollback walks the activation history (``selectors.rollback_candidates``) back to the most
   recent earlier version whose artifacts verify; repeated rollbacks walk further back.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -22,92 +22,20 @@ from django.utils import timezone
 
 from audit.services import audit_event_record
 from mlplatform.actors import Actor
+from registry.availability import (
+    ArtifactCheck,
+    model_version_artifacts_check,
+    model_version_availability_record,
+)
 from registry.errors import ActiveVersionChanged, ModelNotFound, ModelNotReady, NothingToRollback
+from registry.loading import active_label_invalidate
 from registry.models import Activation, ModelVersion
-from registry.selectors import rollback_candidates, version_label_check
-from registry.storage import ArtifactStore, artifact_store, sha256_hex
+from registry.selectors import model_version_active_label, rollback_candidates, version_label_check
+from registry.storage import artifact_store
 
 logger = logging.getLogger(__name__)
 
 RETRY_ATTEMPTS = 20
-
-
-@dataclass(frozen=True)
-class ArtifactCheck:
-    """The result of verifying one version's artifacts against its recorded SHA-256s."""
-
-    status: str  # ModelVersion.Status value
-    detail: str = ""
-    file: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == ModelVersion.Status.READY
-
-
-def model_version_artifacts_check(
-    *, row: ModelVersion, store: ArtifactStore | None = None
-) -> ArtifactCheck:
-    """Read every recorded artifact of ``row`` and compare its SHA-256 (reads, never writes)."""
-    store = store or artifact_store()
-    if not row.artifact_hashes:
-        return ArtifactCheck(
-            ModelVersion.Status.MISSING, f"{row.version} has no recorded artifacts"
-        )
-    for name, expected in sorted(row.artifact_hashes.items()):
-        try:
-            data = store.read_bytes(store.path(row.version, name))
-        except FileNotFoundError:
-            return ArtifactCheck(
-                ModelVersion.Status.MISSING,
-                f"{row.version}/{name} is missing from storage ({store.location.url})",
-                name,
-            )
-        if sha256_hex(data) != expected:
-            return ArtifactCheck(
-                ModelVersion.Status.CORRUPT,
-                f"{row.version}/{name} does not match its recorded SHA-256",
-                name,
-            )
-    return ArtifactCheck(ModelVersion.Status.READY)
-
-
-def model_version_availability_record(*, row: ModelVersion, check: ArtifactCheck) -> None:
-    """Store what a check found: flag missing/corrupt, or restore a flagged version to ready."""
-    if check.ok:
-        if row.status != ModelVersion.Status.READY:
-            restored = ModelVersion.objects.filter(pk=row.pk).exclude(
-                status=ModelVersion.Status.READY
-            )
-            if restored.update(status=ModelVersion.Status.READY, status_detail=""):
-                audit_event_record(
-                    actor=Actor.system("registry"),
-                    action="model.restored",
-                    target=row.version,
-                    details={"was": row.status},
-                )
-        return
-    model_version_mark_unavailable(version=row.version, status=check.status, detail=check.detail)
-
-
-def model_version_mark_unavailable(*, version: str, status: str, detail: str) -> None:
-    """Flag a version missing/corrupt (audited). An active version stays recorded active.
-
-    Processes that already loaded it (verified at load) keep serving it from memory; a process
-    that has to load it answers 503 ``model_unavailable``; readiness and ``/models`` report it.
-    """
-    with transaction.atomic():
-        row = ModelVersion.objects.select_for_update().filter(version=version).first()
-        if row is None or (row.status == status and row.status_detail == detail):
-            return
-        ModelVersion.objects.filter(pk=row.pk).update(status=status, status_detail=detail[:2000])
-        audit_event_record(
-            actor=Actor.system("registry"),
-            action=f"model.{status}",
-            target=version,
-            outcome="failed",
-            details={"detail": detail[:500], "is_active": row.is_active},
-        )
 
 
 # --- switching ------------------------------------------------------------------------------
@@ -116,16 +44,10 @@ def model_version_mark_unavailable(*, version: str, status: str, detail: str) ->
 def active_pointer_mirror() -> None:
     """Write the DB's active version to ``ACTIVE.json`` (after commit; failures only logged)."""
     try:
-        label = ModelVersion.objects.filter(is_active=True).values_list("version", flat=True)
-        artifact_store().write_active_pointer(label.first(), updated_at=timezone.now().isoformat())
+        label = model_version_active_label()
+        artifact_store().write_active_pointer(label, updated_at=timezone.now().isoformat())
     except Exception:
         logger.exception("could not mirror the active pointer to storage")
-
-
-def _active_cache_invalidate() -> None:
-    from registry.loading import active_label_invalidate
-
-    active_label_invalidate()
 
 
 def _with_retries(fn: Callable[[], Any]) -> Any:
@@ -220,7 +142,7 @@ def _switch_locked(
         actor=actor, action=action, target=target.version, details=details, request=request
     )
     transaction.on_commit(active_pointer_mirror)
-    transaction.on_commit(_active_cache_invalidate)
+    transaction.on_commit(active_label_invalidate)
     return target, current
 
 
@@ -256,8 +178,7 @@ def model_version_activate(
     model_version_availability_record(row=row, check=check)
     action = "model.rollback" if kind == Activation.Kind.ROLLBACK else "model.activate"
     if not check.ok:
-        active = ModelVersion.objects.filter(is_active=True).values_list("version", flat=True)
-        error = _refused(row, check, active.first())
+        error = _refused(row, check, model_version_active_label())
         _refusal_audit(actor=actor, action=action, error=error, request=request)
         raise error
     try:
