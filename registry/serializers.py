@@ -80,12 +80,18 @@ class SignalsReportSerializer(serializers.Serializer):
 
 
 class BootstrapSerializer(serializers.Serializer):
+    """How the validation intervals were computed. Versions trained since the HAC intervals
+    carry ``dof`` and ``horizon``; older ones the block bootstrap's ``block_dates``,
+    ``replicates`` and ``seed``."""
+
     method = serializers.CharField()
     level = serializers.FloatField()
-    block_dates = serializers.IntegerField(allow_null=True)
-    replicates = serializers.IntegerField()
     dates = serializers.IntegerField()
-    seed = serializers.IntegerField()
+    dof = serializers.IntegerField(required=False)
+    horizon = serializers.IntegerField(required=False)
+    block_dates = serializers.IntegerField(required=False, allow_null=True)
+    replicates = serializers.IntegerField(required=False)
+    seed = serializers.IntegerField(required=False)
 
 
 class MetricSetSerializer(serializers.Serializer):

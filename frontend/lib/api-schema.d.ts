@@ -692,14 +692,21 @@ export interface components {
         BatchOutput: {
             items: components["schemas"]["BatchItem"][];
         };
+        /**
+         * @description How the validation intervals were computed. Versions trained since the HAC intervals
+         *     carry ``dof`` and ``horizon``; older ones the block bootstrap's ``block_dates``,
+         *     ``replicates`` and ``seed``.
+         */
         Bootstrap: {
-            block_dates: number | null;
+            block_dates?: number | null;
             dates: number;
+            dof?: number;
+            horizon?: number;
             /** Format: double */
             level: number;
             method: string;
-            replicates: number;
-            seed: number;
+            replicates?: number;
+            seed?: number;
         };
         CalibrationCell: {
             days: number;
