@@ -36,7 +36,8 @@ def _insert_logs(rows: list[tuple]) -> None:
         "INSERT INTO audit_predictionlog (request_id, timestamp, symbol, exchange, "
         "model_version, prediction, confidence, probability_up, expected_return, latency_ms, "
         "inference_latency_ms, features, degraded_input, input_data_status, latest_candle_at, "
-        "batch) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "batch, client, server_request_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '')"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), 50_000):
