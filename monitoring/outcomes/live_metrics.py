@@ -43,6 +43,20 @@ SIGNALS = ("BUY", "SELL", "HOLD")
 #: Fewer scored outcomes (or candle dates) than this: status ``insufficient_data``.
 MIN_OUTCOMES = 100
 MIN_DATES = 20
+#: The numeric per-date sums, in the order OutcomeDaily stores them and DayArrays holds them.
+DAILY_SUMS = (
+    "n",
+    "moved",
+    "hits",
+    "ups",
+    "sum_y",
+    "sum_y2",
+    "sse_model",
+    "sse_mean",
+    "sum_p",
+    "sum_p2",
+    "sum_p_up",
+)
 
 
 @dataclass(frozen=True)
@@ -71,22 +85,7 @@ class DayArrays:
         picked = np.arange(len(self))[index]
         return DayArrays(
             dates=self.dates[picked],
-            **{
-                name: getattr(self, name)[picked]
-                for name in (
-                    "n",
-                    "moved",
-                    "hits",
-                    "ups",
-                    "sum_y",
-                    "sum_y2",
-                    "sse_model",
-                    "sse_mean",
-                    "sum_p",
-                    "sum_p2",
-                    "sum_p_up",
-                )
-            },
+            **{name: getattr(self, name)[picked] for name in DAILY_SUMS},
             bins=[self.bins[i] for i in picked],
             signals=[self.signals[i] for i in picked],
         )
@@ -451,24 +450,11 @@ def rolling_series(
 
 def day_arrays(sums: Sequence[dict[str, Any]]) -> DayArrays:
     """``DayArrays`` from ``day_sums`` output (dates ascending)."""
-    numeric = (
-        "n",
-        "moved",
-        "hits",
-        "ups",
-        "sum_y",
-        "sum_y2",
-        "sse_model",
-        "sse_mean",
-        "sum_p",
-        "sum_p2",
-        "sum_p_up",
-    )
     return DayArrays(
         dates=np.array([s["date"] for s in sums], dtype="datetime64[D]"),
         **{
             key: np.array([np.nan if s[key] is None else s[key] for s in sums], dtype=np.float64)
-            for key in numeric
+            for key in DAILY_SUMS
         },
         bins=[s["bins"] for s in sums],
         signals=[s["signals"] for s in sums],

@@ -416,21 +416,6 @@ def outcome_daily_rebuild(touched: set[tuple[str, str, date]]) -> int:
     return written
 
 
-_DAILY_NUMBERS = (
-    "n",
-    "moved",
-    "hits",
-    "ups",
-    "sum_y",
-    "sum_y2",
-    "sse_model",
-    "sse_mean",
-    "sum_p",
-    "sum_p2",
-    "sum_p_up",
-)
-
-
 def _daily_insert(version: str, source: str, sums: list[dict[str, Any]]) -> None:
     """One INSERT statement per batch of daily rows (the ORM's bulk_create spent ~250 us per
     row preparing 16 values each)."""
@@ -438,7 +423,7 @@ def _daily_insert(version: str, source: str, sums: list[dict[str, Any]]) -> None
         return
     ops = connection.ops
     json_mark = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    columns = ("model_version", "source", "date", *_DAILY_NUMBERS, "bins", "signals")
+    columns = ("model_version", "source", "date", *live_metrics.DAILY_SUMS, "bins", "signals")
     names = ", ".join(ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * (len(columns) - 2) + [json_mark, json_mark])
     sql = f"INSERT INTO {OutcomeDaily._meta.db_table} ({names}) VALUES ({marks})"
@@ -447,7 +432,7 @@ def _daily_insert(version: str, source: str, sums: list[dict[str, Any]]) -> None
             version,
             source,
             ops.adapt_datefield_value(day["date"]),
-            *(day[name] for name in _DAILY_NUMBERS),
+            *(day[name] for name in live_metrics.DAILY_SUMS),
             json.dumps(day["bins"], separators=(",", ":")),
             json.dumps(day["signals"], separators=(",", ":")),
         )

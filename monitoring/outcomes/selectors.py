@@ -74,22 +74,7 @@ def _day_arrays(rows: list[tuple[Any, ...]]) -> live_metrics.DayArrays:
     )
 
 
-_DAY_FIELDS = (
-    "date",
-    "n",
-    "moved",
-    "hits",
-    "ups",
-    "sum_y",
-    "sum_y2",
-    "sse_model",
-    "sse_mean",
-    "sum_p",
-    "sum_p2",
-    "sum_p_up",
-    "bins",
-    "signals",
-)
+_DAY_FIELDS = ("date", *live_metrics.DAILY_SUMS, "bins", "signals")
 
 
 def _window_ic(version: str, source: str, since: date | None) -> tuple[float | None, int]:
