@@ -138,12 +138,45 @@ async function chartPoints(
   );
 }
 
-async function noHorizontalOverflow(page: Page): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  check(scroll <= client + 1, `page is ${scroll}px wide in a ${client}px viewport`);
+/** The page fits its viewport once rendering settles (polled for up to 3 s, since charts and
+ * tables resize after their data arrives); on failure, names the elements that stick out. */
+async function noHorizontalOverflow(page: Page, route: string): Promise<void> {
+  const measure = () =>
+    page.evaluate(() => {
+      const client = document.documentElement.clientWidth;
+      const scroll = document.documentElement.scrollWidth;
+      const culprits: string[] = [];
+      if (scroll > client + 1) {
+        for (const el of document.body.querySelectorAll("*")) {
+          const box = el.getBoundingClientRect();
+          if (box.right <= client + 1 || box.width === 0) continue;
+          // report the outermost element that sticks out, not each of its children, and not
+          // what a scrolling container (a wide table's overflow-x-auto wrapper) keeps inside
+          const parent = el.parentElement;
+          if (parent && parent !== document.body && parent.getBoundingClientRect().right > client + 1) continue;
+          let clipped = false;
+          for (let a = parent; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== "visible") clipped = true;
+          }
+          if (clipped) continue;
+          const id = el.getAttribute("data-testid") ?? el.id ?? "";
+          const label = `${el.tagName.toLowerCase()}${id ? `[${id}]` : ""}.${String(el.className).slice(0, 60)}`;
+          culprits.push(`${label} ends at ${Math.round(box.right)}px: "${(el.textContent ?? "").slice(0, 80)}"`);
+          if (culprits.length >= 5) break;
+        }
+      }
+      return { scroll, client, culprits };
+    });
+  const deadline = Date.now() + 3_000;
+  let last = await measure();
+  while (last.scroll > last.client + 1 && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    last = await measure();
+  }
+  check(
+    last.scroll <= last.client + 1,
+    `${route} is ${last.scroll}px wide in a ${last.client}px viewport; sticking out: ${last.culprits.join("; ")}`,
+  );
 }
 
 
@@ -725,7 +758,7 @@ test.describe.serial("dashboard against the real backend", () => {
         ]) {
           await page.goto(`${DASHBOARD}${route}`);
           await visible(page, testId);
-          await noHorizontalOverflow(page);
+          await noHorizontalOverflow(page, route);
           await shot(page, name);
         }
         await page.setViewportSize(LAPTOP);

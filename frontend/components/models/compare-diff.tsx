@@ -61,11 +61,11 @@ export function CompareDiff({ a, b }: { a: ModelSummary; b: ModelSummary }) {
       <Widget state={details}>
         {([da, db]) => (
           <div className="grid gap-4 xl:grid-cols-2">
-            <section>
+            <section className="min-w-0">
               <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">Configuration</h3>
               <DiffTable rows={configDiff(versionConfig(da), versionConfig(db))} a={a.version} b={b.version} testId="compare-config" onlyChanged={onlyChanged} />
             </section>
-            <section>
+            <section className="min-w-0">
               <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">Data window per symbol</h3>
               <DiffTable rows={windowDiff(da.dataset_window, db.dataset_window)} a={a.version} b={b.version} testId="compare-windows" onlyChanged={onlyChanged} />
             </section>

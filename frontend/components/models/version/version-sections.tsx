@@ -111,11 +111,11 @@ export function Lineage({ detail }: { detail: ModelDetail }) {
       </div>
 
       <div className="grid gap-4 md:grid-cols-2">
-        <div>
+        <div className="min-w-0">
           <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">Configuration</h3>
           <ConfigList config={config} />
         </div>
-        <div>
+        <div className="min-w-0">
           <h3 className="mb-1 text-xs font-semibold text-[var(--muted)]">Features ({features.length})</h3>
           <ul className="flex flex-wrap gap-1" data-testid="version-features">
             {features.map((f) => (
