@@ -7,7 +7,8 @@ baseline measured in the same run:
 - **interval coverage**: how often the 90% interval covers the population value of skill, IC
   and directional edge, on panels with volatility clustering, an AR(0.9) predictor and
   co-moving symbols (``core.evaluation_sim``). ``hac`` is what training reports
-  (``core.evaluation.date_hac_intervals``); ``blocks`` is the circular date-block percentile
+  (``core.evaluation.date_hac_intervals`` with ``ewc_dof``), ``hac_dof6`` the same with the
+  earlier default of 6 degrees of freedom; ``blocks`` is the circular date-block percentile
   bootstrap it replaced, ``blocks_basic`` the basic (reflected) interval from the same
   replicates, ``naive`` a bootstrap resampling rows independently (what you get ignoring
   overlap and co-movement). The population value is the same statistic, same fixed model and
@@ -64,7 +65,7 @@ def bootstrap_coverage(
         "directional_edge": ev.directional_edge(pop.y, pred_pop, majority=1),
     }
     block = ev.block_length(n_dates=n_dates, horizon=HORIZON)
-    methods = ("hac", "hac_dof3", "blocks", "blocks_basic", "naive")
+    methods = ("hac", "hac_dof6", "blocks", "blocks_basic", "naive")
     if not bootstraps:  # the HAC rows only (the bootstraps are most of the run time)
         methods = methods[:2]
     hits = {m: dict.fromkeys(truth, 0) for m in methods}
@@ -82,7 +83,7 @@ def bootstrap_coverage(
             "blocks": (panel.dates, block),
             "naive": (np.arange(panel.y.size), 1),  # every row its own "date": iid rows
         }
-        for method, dof in (("hac", None), ("hac_dof3", 3)):
+        for method, dof in (("hac", None), ("hac_dof6", 6)):  # 6: the earlier default
             cis = ev.date_hac_intervals(panel.y, pred, panel.dates, stats, dof=dof)
             for name, ci in cis.items():
                 if ci is not None:

@@ -17,11 +17,6 @@ from mlplatform.core import evaluation as ev
 from mlplatform.core.calibration import SIGNAL_MARGIN, CalibrationMap, edge_signals
 from mlplatform.core.metrics import evaluate
 
-#: Kept for callers that pass ``n_boot`` to ``intervals``; the intervals are no longer
-#: bootstrapped (see ``intervals``), so it only appears in older stored reports.
-BOOTSTRAP_REPLICATES = 500
-BOOTSTRAP_SEED = 15
-
 
 def intervals(
     y_true: np.ndarray,
@@ -31,17 +26,15 @@ def intervals(
     train_mean: float,
     majority: int,
     horizon: int,
-    n_boot: int = BOOTSTRAP_REPLICATES,
 ) -> dict[str, Any]:
     """``{"skill_ci", "ic_ci", "directional_edge_ci", "bootstrap"}`` on the given rows.
 
     90% HAC intervals over dates (``core.evaluation.date_hac_intervals``: delta method on
     per-date sums, every symbol of a date together, equal-weighted-cosine long-run variance,
     t critical values). The moving-block bootstrap this replaced covered the true skill only
-    0.735 of the time at 90% on persistent-volatility panels (README "Error rates of the
-    evaluation"). ``n_boot`` is accepted and ignored; ``horizon`` is recorded.
+    0.755 of the time at 90% on persistent-volatility panels (README "Error rates of the
+    evaluation"). ``horizon`` is recorded.
     """
-    del n_boot
     n_dates = int(np.unique(dates).size) if dates.size else 0
     dof = ev.ewc_dof(n_dates)
     cis = ev.date_hac_intervals(
