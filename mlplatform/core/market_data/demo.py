@@ -39,7 +39,7 @@ DEMO_SEED = 2026
 #: A fixed end date for reproducible test fixtures (the demo itself ends "today").
 DEMO_END_DATE = date(2026, 11, 20)
 #: Daily mean reversion per unit of the previous 20-day z-score, in daily stds (see above).
-DEMO_REVERSION = 0.25
+DEMO_REVERSION = 0.4
 _Z_WINDOW = 20
 #: First-day prices of the shipped series; other symbols get their generator's own price.
 DEMO_START_PRICES: dict[str, float] = {
