@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -102,16 +101,14 @@ def outputs_map(
     expected_return: float,
     residual_std: float,
     degraded: bool,
-    calibration: Any = None,
+    calibration: CalibrationMap | None = None,
 ) -> Outputs:
     """Every output of one prediction from the model's expected return.
 
-    ``calibration`` is the version's stored map (a dict); without a usable one the old
-    ``Phi(y / sigma)`` rule and the 0.55/0.45 thresholds apply.
+    ``calibration`` is the version's map (``LoadedModel.calibration``, parsed at load); without
+    one the old ``Phi(y / sigma)`` rule and the 0.55/0.45 thresholds apply.
     """
-    cal = calibration if isinstance(calibration, CalibrationMap) else None
-    if cal is None and calibration is not None:
-        cal = CalibrationMap.from_dict(calibration)
+    cal = calibration
     if cal is None:
         p_up = probability_up(expected_return, residual_std)
         prediction = signal(p_up)

@@ -235,7 +235,7 @@ def _item(
         expected_return=expected_return,
         residual_std=loaded.residual_std,
         degraded=degraded,
-        calibration=(loaded.config or {}).get("calibration"),
+        calibration=loaded.calibration,
     )
 
 

@@ -95,6 +95,11 @@ def test_extreme_inputs_stay_inside_0_1() -> None:
     assert cal.probability_one(10.0) == 1.0
     assert cal.probability_one(-10.0) == pytest.approx(0.0, abs=1e-300)
     assert np.isfinite(cal.probability(np.array([-1e6, 1e6]))).all()
+    assert cal.probability_one(-1e6) == 0.0 and cal.probability_one(1e6) == 1.0
+    # the scalar path serving uses agrees with the array path training uses
+    grid = np.linspace(-0.05, 0.05, 201)
+    scalar = [cal.probability_one(v) for v in grid]
+    assert scalar == pytest.approx(cal.probability(grid).tolist(), abs=1e-15)
 
 
 def test_edge_signal_needs_both_the_margin_and_the_drift() -> None:
