@@ -583,6 +583,24 @@ def percentile_interval(values: Any, *, level: float = DEFAULT_LEVEL) -> list[fl
     return [float(lo), float(hi)]
 
 
+def _dated_rows(
+    y_true: Any, y_pred: Any, dates: Any, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(y_true, y_pred, dates)`` as equal-length vectors without non-finite rows; checks
+    ``level`` (the interval functions' shared input rules)."""
+    if not 0 < level < 1:
+        raise ValidationFailed("level must be strictly between 0 and 1")
+    t = _vector("y_true", y_true)
+    p = _vector("y_pred", y_pred)
+    keys = np.asarray(dates).reshape(-1)
+    if not (t.shape == p.shape == keys.shape):
+        raise ValidationFailed(
+            f"y_true, y_pred and dates differ in length ({t.size}, {p.size}, {keys.size})"
+        )
+    keep = np.isfinite(t) & np.isfinite(p)
+    return t[keep], p[keep], keys[keep]
+
+
 def date_block_bootstrap(
     y_true: Any,
     y_pred: Any,
@@ -601,17 +619,7 @@ def date_block_bootstrap(
     rows with non-finite ``y_true``/``y_pred`` are dropped first. Seeded: the same inputs and
     ``seed`` give the same intervals.
     """
-    if not 0 < level < 1:
-        raise ValidationFailed("level must be strictly between 0 and 1")
-    t = _vector("y_true", y_true)
-    p = _vector("y_pred", y_pred)
-    keys = np.asarray(dates).reshape(-1)
-    if not (t.shape == p.shape == keys.shape):
-        raise ValidationFailed(
-            f"y_true, y_pred and dates differ in length ({t.size}, {p.size}, {keys.size})"
-        )
-    keep = np.isfinite(t) & np.isfinite(p)
-    t, p, keys = t[keep], p[keep], keys[keep]
+    t, p, keys = _dated_rows(y_true, y_pred, dates, level)
     if t.size < 2:
         return dict.fromkeys(statistics)
     date_index, counts = date_block_weights(keys, block=block, n_boot=n_boot, seed=seed)
@@ -723,17 +731,7 @@ def date_hac_intervals(
     """
     from scipy import stats as sps
 
-    if not 0 < level < 1:
-        raise ValidationFailed("level must be strictly between 0 and 1")
-    t = _vector("y_true", y_true)
-    p = _vector("y_pred", y_pred)
-    keys = np.asarray(dates).reshape(-1)
-    if not (t.shape == p.shape == keys.shape):
-        raise ValidationFailed(
-            f"y_true, y_pred and dates differ in length ({t.size}, {p.size}, {keys.size})"
-        )
-    keep = np.isfinite(t) & np.isfinite(p)
-    t, p, keys = t[keep], p[keep], keys[keep]
+    t, p, keys = _dated_rows(y_true, y_pred, dates, level)
     out: dict[str, list[float] | None] = dict.fromkeys(statistics)
     if t.size < 2:
         return out
