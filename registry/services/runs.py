@@ -229,31 +229,40 @@ def training_run_execute(*, run_id: str) -> str:
             params=run.params, actor=actor, progress_callback=_Progress(run), run=run
         )
     except Exception as exc:
-        message = f"{exc.code}: {exc.message}" if isinstance(exc, AppError) else repr(exc)
         logger.exception("training run %s failed", run_id)
-        TrainingRun.objects.filter(pk=run.pk).update(
-            state=TrainingRun.State.FAILED,
-            completed_at=timezone.now(),
-            error=message[:4000],
-            heartbeat_at=timezone.now(),
-        )
-        audit_event_record(
-            actor=actor,
-            action="model.train",
-            target=str(run.run_id),
-            outcome="failed",
-            details={"error": message[:500]},
-        )
+        _run_failed(run, actor, exc)
         return TrainingRun.State.FAILED
+    _run_succeeded(run, outcome)
+    return TrainingRun.State.SUCCEEDED
+
+
+def _run_failed(run: TrainingRun, actor: Actor, exc: Exception, **details: Any) -> None:
+    """Record ``exc`` as the run's end: state, error text, and a failed ``model.train`` audit."""
+    message = f"{exc.code}: {exc.message}" if isinstance(exc, AppError) else repr(exc)
+    now = timezone.now()
+    TrainingRun.objects.filter(pk=run.pk).update(
+        state=TrainingRun.State.FAILED, completed_at=now, error=message[:4000], heartbeat_at=now
+    )
+    audit_event_record(
+        actor=actor,
+        action="model.train",
+        target=str(run.run_id),
+        outcome="failed",
+        details={"error": message[:500], **details},
+    )
+
+
+def _run_succeeded(run: TrainingRun, outcome: TrainingOutcome) -> None:
+    """Record the run's new version and promotion decision."""
+    now = timezone.now()
     TrainingRun.objects.filter(pk=run.pk).update(
         state=TrainingRun.State.SUCCEEDED,
-        completed_at=timezone.now(),
+        completed_at=now,
         model_version=outcome.version,
         promotion=outcome.promotion,
         progress={"stage": "done", "percent": 100},
-        heartbeat_at=timezone.now(),
+        heartbeat_at=now,
     )
-    return TrainingRun.State.SUCCEEDED
 
 
 def training_run_foreground(
@@ -303,25 +312,8 @@ def training_run_foreground(
     try:
         outcome = train_model(params=clean, actor=actor, progress_callback=progress, run=run)
     except Exception as exc:
-        message = f"{exc.code}: {exc.message}" if isinstance(exc, AppError) else repr(exc)
-        TrainingRun.objects.filter(pk=run.pk).update(
-            state=TrainingRun.State.FAILED, completed_at=timezone.now(), error=message[:4000]
-        )
-        audit_event_record(
-            actor=actor,
-            action="model.train",
-            target=str(run.run_id),
-            outcome="failed",
-            details={"error": message[:500], "origin": origin},
-        )
+        _run_failed(run, actor, exc, origin=origin)
         raise
-    TrainingRun.objects.filter(pk=run.pk).update(
-        state=TrainingRun.State.SUCCEEDED,
-        completed_at=timezone.now(),
-        model_version=outcome.version,
-        promotion=outcome.promotion,
-        progress={"stage": "done", "percent": 100},
-        heartbeat_at=timezone.now(),
-    )
+    _run_succeeded(run, outcome)
     run.refresh_from_db()
     return run, outcome
