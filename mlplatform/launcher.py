@@ -172,23 +172,22 @@ class Process:
     def stop(self, *, grace: float = 15.0) -> None:
         """SIGTERM to the process (gunicorn drains in-flight requests), SIGKILL to its group
         after ``grace`` seconds."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        self._terminate(group=False, grace=grace)
 
     def stop_group(self, *, grace: float = 10.0) -> None:
         """SIGTERM to the whole process group (npm starts node under a shell), then SIGKILL."""
+        self._terminate(group=True, grace=grace)
+
+    def _terminate(self, *, group: bool, grace: float) -> None:
+        """SIGTERM (to the process, or its whole group), then SIGKILL to the group after
+        ``grace`` seconds."""
         if self.process is None or self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+            if group:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            else:
+                self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
