@@ -221,19 +221,7 @@ def test_daily_sums_match_row_level_metrics() -> None:
         dates=np.array([s["date"] for s in sums], dtype="datetime64[D]"),
         **{
             k: np.array([np.nan if s[k] is None else s[k] for s in sums], dtype=float)
-            for k in (
-                "n",
-                "moved",
-                "hits",
-                "ups",
-                "sum_y",
-                "sum_y2",
-                "sse_model",
-                "sse_mean",
-                "sum_p",
-                "sum_p2",
-                "sum_p_up",
-            )
+            for k in live_metrics.DAILY_SUMS
         },
         bins=[s["bins"] for s in sums],
         signals=[s["signals"] for s in sums],
